@@ -1,0 +1,99 @@
+"""Database access: one transaction per request, task or consumed event, opened at the edge.
+
+Services and repositories only `flush()`; the edge commits, so business rows, outbox rows and inbox rows
+commit together. Every transaction publishes who is acting to PostgreSQL (`app.tenant_path`,
+`app.tenant_id`, `app.user_id`) so row-level security can refuse what the code forgets to filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+
+from linli_shared.tenancy import TenantContext
+
+#: extra GUCs a flow may grant itself for one transaction, e.g. a presented invitation token's hash.
+GRANTS_KEY = "linli_grants"
+CONTEXT_KEY = "linli_tenant"
+
+
+class Base(DeclarativeBase):
+    """Each service declares its own subclass so each has its own metadata and migrations."""
+
+
+def make_engine(url: str, pool_size: int = 10, **kwargs: Any) -> Engine:
+    return create_engine(
+        _psycopg_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **kwargs
+    )
+
+
+def _psycopg_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Database:
+    """A service's engine and sessions. Sessions carry the acting context into each transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+    @classmethod
+    def from_url(cls, url: str, pool_size: int = 10) -> Database:
+        return cls(make_engine(url, pool_size))
+
+    def session(self, context: TenantContext | None = None, **grants: str) -> Session:
+        session = self._sessions()
+        session.info[CONTEXT_KEY] = context
+        session.info[GRANTS_KEY] = grants
+        return session
+
+    @contextmanager
+    def transaction(self, context: TenantContext | None = None, **grants: str) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        with self.session(context, **grants) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def act_as(session: Session, context: TenantContext) -> None:
+    """Switch the acting context mid-transaction (e.g. after an invitation token resolved its tenant)."""
+    session.info[CONTEXT_KEY] = context
+    _apply(session.connection(), context, session.info.get(GRANTS_KEY, {}))
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls_context(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    _apply(connection, session.info.get(CONTEXT_KEY), session.info.get(GRANTS_KEY, {}))
+
+
+def _apply(connection: Connection, context: TenantContext | None, grants: dict[str, str]) -> None:
+    # `SET LOCAL x = :p` cannot take bind parameters; set_config(..., true) is the transaction-local form.
+    values = {
+        "app.tenant_path": context.tenant_path if context else "",
+        "app.tenant_id": str(context.tenant_id) if context and context.tenant_id else "",
+        "app.user_id": str(context.user_id) if context and context.user_id else "",
+        **{f"app.{name}": value for name, value in grants.items()},
+    }
+    calls = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(values)))
+    params = {}
+    for i, (name, value) in enumerate(values.items()):
+        params[f"n{i}"], params[f"v{i}"] = name, value
+    connection.execute(text(f"select {calls}"), params)
+
+
+def ping(database: Database) -> bool:
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("select 1"))
+        return True
+    except Exception:
+        return False

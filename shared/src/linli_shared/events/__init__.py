@@ -1,0 +1,1 @@
+"""Events: CloudEvents envelopes, written through a transactional outbox, relayed to Kafka, consumed once."""

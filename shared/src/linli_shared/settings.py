@@ -1,0 +1,34 @@
+"""Settings every service reads; each service subclasses with its own env prefix (e.g. LINLI_IDENTITY_)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    service_name: str
+    environment: str = "dev"
+    #: the application role: NOSUPERUSER, NOBYPASSRLS, not the owner of the tables.
+    database_url: str
+    #: the owner role that runs migrations.
+    migration_database_url: str
+    database_pool_size: int = 10
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    #: the wheel broker (Tansu) has no idempotent producer; Apache Kafka does.
+    kafka_idempotent: bool = True
+    kafka_topic_partitions: int = 6
+    kafka_replication_factor: int = 1
+    issuer: str = "linli-identity"
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    otlp_endpoint: str | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @property
+    def audience(self) -> str:
+        """Tokens are minted for the whole platform; each service checks the platform audience."""
+        return "linli"
