@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any, Protocol
 
 import httpx
@@ -122,8 +123,10 @@ def context_from_claims(claims: dict[str, Any]) -> TenantContext:
             user_id=None if role is Role.SERVICE else uuid.UUID(subject),
             scopes=frozenset(str(claims.get("scope", "")).split()),
             subject=subject,
+            token_id=str(claims["jti"]),
+            token_expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
         )
-    except (KeyError, ValueError) as error:
+    except (KeyError, ValueError, TypeError) as error:
         raise Unauthorized("The token's claims are not valid.") from error
 
 

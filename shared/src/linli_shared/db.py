@@ -11,8 +11,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    Engine,
+    SQLColumnExpression,
+    cast,
+    create_engine,
+    event,
+    literal,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from linli_shared.tenancy import TenantContext
 
@@ -64,10 +76,13 @@ class Database:
         self.engine.dispose()
 
 
-def act_as(session: Session, context: TenantContext) -> None:
-    """Switch the acting context mid-transaction (e.g. after an invitation token resolved its tenant)."""
-    session.info[CONTEXT_KEY] = context
-    _apply(session.connection(), context, session.info.get(GRANTS_KEY, {}))
+def act_as(session: Session, context: TenantContext | None = None, **grants: str) -> None:
+    """Change who is acting mid-transaction: e.g. a login flow granting itself the presented email, or an
+    accepted invitation acting for the invitation's tenant. Grants add to those already given."""
+    if context is not None:
+        session.info[CONTEXT_KEY] = context
+    session.info[GRANTS_KEY] = {**session.info.get(GRANTS_KEY, {}), **grants}
+    _apply(session.connection(), session.info[CONTEXT_KEY], session.info[GRANTS_KEY])
 
 
 @event.listens_for(Session, "after_begin")
@@ -97,3 +112,28 @@ def ping(database: Database) -> bool:
         return True
     except Exception:
         return False
+
+
+class _LtreeColumn(UserDefinedType[str]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "ltree"
+
+
+class Ltree(TypeDecorator[str]):
+    """A PostgreSQL `ltree` tenant path, read and written as text."""
+
+    impl = _LtreeColumn
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return value
+
+    def process_result_value(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+def within(column: SQLColumnExpression[str], path: str) -> ColumnElement[bool]:
+    """`column <@ path`: the row belongs to the node at `path` or below it."""
+    return column.op("<@", return_type=Boolean)(cast(literal(path), Ltree))

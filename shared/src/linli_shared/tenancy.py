@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 ROOT_LABEL = "linli"
@@ -53,6 +54,9 @@ class TenantContext:
     user_id: uuid.UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     subject: str = ""
+    #: the access token's id and expiry (for logout and revocation); absent outside requests.
+    token_id: str | None = None
+    token_expires_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not is_valid_path(self.tenant_path):

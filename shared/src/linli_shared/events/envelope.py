@@ -12,8 +12,6 @@ from typing import Any, Generic, Literal, TypeVar
 from opentelemetry import propagate
 from pydantic import BaseModel, ConfigDict, Field
 
-from linli_shared.tenancy import TenantContext
-
 Payload = TypeVar("Payload", bound=BaseModel)
 
 
@@ -60,19 +58,23 @@ class CloudEvent(BaseModel):
 
 
 def make_event(
-    source: str, spec: EventSpec[Payload], data: Payload, subject: str, context: TenantContext
+    source: str,
+    spec: EventSpec[Payload],
+    data: Payload,
+    subject: str,
+    tenant_id: str | None,
+    tenant_path: str,
 ) -> CloudEvent:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    tenant_id = context.tenant_id
     return CloudEvent(
         id=uuid.uuid4(),
         source=source,
         type=spec.type,
         subject=subject,
         time=datetime.now(UTC),
-        tenantid=str(tenant_id) if tenant_id else None,
-        tenantpath=context.tenant_path,
+        tenantid=tenant_id,
+        tenantpath=tenant_path,
         traceparent=carrier.get("traceparent"),
         data=data.model_dump(mode="json"),
     )

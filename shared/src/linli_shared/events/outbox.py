@@ -22,7 +22,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from linli_shared.events.envelope import CloudEvent, EventSpec, Payload, make_event
-from linli_shared.tenancy import TenantContext
 
 
 class Messaging:
@@ -59,9 +58,13 @@ class Messaging:
         data: Payload,
         *,
         subject: Any,
-        context: TenantContext,
+        tenant_id: Any,
+        tenant_path: str,
     ) -> CloudEvent:
-        event = make_event(self.source, spec, data, str(subject), context)
+        """Add the event to the outbox inside the caller's transaction; `subject` is the aggregate id."""
+        event = make_event(
+            self.source, spec, data, str(subject), str(tenant_id) if tenant_id else None, tenant_path
+        )
         session.execute(
             insert(self.outbox).values(
                 event_id=event.id,

@@ -1,0 +1,1 @@
+pytest_plugins = ["linli_shared.testing"]

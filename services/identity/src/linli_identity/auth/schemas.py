@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Password = Annotated[str, StringConstraints(min_length=10, max_length=128)]
+EmailAddress = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+    ),
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(_In):
+    email: EmailAddress
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    tenant_id: uuid.UUID | None = Field(
+        default=None, description="which membership to act as; default: broadest"
+    )
+
+
+class RefreshRequest(_In):
+    refresh_token: Annotated[str, StringConstraints(min_length=20, max_length=200)]
+
+
+class LogoutRequest(_In):
+    refresh_token: Annotated[str, StringConstraints(min_length=20, max_length=200)] | None = None
+
+
+class PasswordChange(_In):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Password
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+    tenant_id: uuid.UUID
+    role: str
+
+
+class ServiceToken(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+    scope: str
+
+
+class MembershipSummary(BaseModel):
+    membership_id: uuid.UUID
+    tenant_id: uuid.UUID
+    tenant_name: str
+    tenant_kind: str
+    role: str
+
+
+class Me(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    tenant_id: uuid.UUID | None
+    role: str
+    scopes: list[str]
+    memberships: list[MembershipSummary]
