@@ -11,7 +11,6 @@ import importlib.util
 import os
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -27,7 +26,8 @@ REPO = Path(__file__).resolve().parents[3]
 
 def _infra() -> ModuleType:
     spec = importlib.util.spec_from_file_location("linli_infra", REPO / "deploy" / "local" / "infra.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
@@ -58,7 +58,8 @@ def redis_url() -> str:
 
 
 def worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """One database per xdist worker; LINLI_TEST_DB_SUFFIX separates concurrent pytest runs."""
+    return os.environ.get("LINLI_TEST_DB_SUFFIX", "") + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def fresh_service_database(admin_url: str, service: str, alembic_ini: Path) -> DatabaseUrls:
@@ -78,11 +79,6 @@ def drop_database(admin_url: str, database: str) -> None:
 
 def unique_slug(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def slug() -> Iterator[str]:
-    yield unique_slug("t")
 
 
 def app_role_of(urls: DatabaseUrls) -> str:

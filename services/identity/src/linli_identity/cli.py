@@ -3,68 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from linli_identity.config import IdentitySettings, get_settings
 from linli_identity.database import messaging
-from linli_identity.events.types import TOPICS
+from linli_identity.events.types import ALL_EVENTS, TOPICS
 from linli_shared.db import Database
-from linli_shared.events.kafka import dead_letter_topic, ensure_topics, make_consumer, make_producer
-from linli_shared.events.relay import OutboxRelay
+from linli_shared.events.processes import run_consumer, run_relay
+from linli_shared.events.schemas import write_schemas
 from linli_shared.provisioning import DatabaseUrls, migrate
 from linli_shared.telemetry import setup_logging, setup_tracing
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    return stop
+SCHEMAS_DIR = Path(__file__).resolve().parent / "events" / "schemas"
 
 
 def _prepare(settings: IdentitySettings) -> Database:
     setup_logging(settings.service_name, settings.log_level, settings.log_json)
     setup_tracing(settings.service_name, settings.otlp_endpoint)
     return Database.from_url(settings.database_url, pool_size=2)
-
-
-def _topics(settings: IdentitySettings) -> None:
-    from linli_identity.events.consumers import GROUP
-
-    ensure_topics(
-        settings.kafka_bootstrap,
-        [*TOPICS, dead_letter_topic(GROUP)],
-        settings.kafka_topic_partitions,
-        settings.kafka_replication_factor,
-    )
-
-
-def run_relay(settings: IdentitySettings) -> None:
-    database = _prepare(settings)
-    _topics(settings)
-    producer = make_producer(settings.kafka_bootstrap, settings.kafka_idempotent, client_id="identity-relay")
-    try:
-        OutboxRelay(database, messaging, producer).run(_stop_on_signals())
-    finally:
-        producer.close()
-
-
-def run_consumer(settings: IdentitySettings) -> None:
-    from linli_identity.events.consumers import GROUP, consumer_runner
-
-    database = _prepare(settings)
-    _topics(settings)
-    producer = make_producer(settings.kafka_bootstrap, settings.kafka_idempotent, client_id="identity-dlq")
-    consumer = make_consumer(settings.kafka_bootstrap, GROUP, TOPICS)
-    try:
-        consumer_runner(database, producer).run(consumer, _stop_on_signals())
-    finally:
-        producer.close()
 
 
 def serve(settings: IdentitySettings, host: str, port: int) -> None:
@@ -85,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("consume", help="handle identity events")
     commands.add_parser("migrate", help="apply database migrations (as the owner role)")
     commands.add_parser("seed", help="create the demo district, town, committees and logins")
+    commands.add_parser("export-schemas", help="write the JSON Schemas of identity events")
     commands.add_parser("rotate-keys", help="start signing with a new key; old tokens stay valid")
     district = commands.add_parser("create-district", help="add a district under the platform root")
     district.add_argument("--name", required=True)
@@ -94,14 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     client.add_argument("--secret", required=True)
     client.add_argument("--scopes", default="tenants:read members:read")
     args = parser.parse_args(argv)
+    if args.command == "export-schemas":  # needs no settings: CI and developers run it anywhere
+        for path in write_schemas(ALL_EVENTS, SCHEMAS_DIR):
+            sys.stdout.write(f"{path}\n")
+        return 0
     settings = get_settings()
 
     if args.command == "serve":
         serve(settings, args.host, args.port)
     elif args.command == "relay":
-        run_relay(settings)
+        run_relay(settings, _prepare(settings), messaging, TOPICS)
     elif args.command == "consume":
-        run_consumer(settings)
+        from linli_identity.events.consumers import CONSUMED_TOPICS, HANDLERS
+
+        database = _prepare(settings)
+        run_consumer(settings, settings.consumer_group, database, messaging, HANDLERS, CONSUMED_TOPICS)
     elif args.command == "migrate":
         migrate(ALEMBIC_INI, DatabaseUrls(owner=settings.migration_database_url, app=settings.database_url))
     else:

@@ -11,6 +11,7 @@ class IdentitySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="LINLI_IDENTITY_", extra="ignore")
 
     service_name: str = "identity"
+    consumer_group: str = "linli-identity"
     #: AES-GCM key (32 bytes, hex) that encrypts signing keys at rest. Required: no default.
     key_encryption_key: str
     public_url: str = "http://127.0.0.1:8001"

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from linli_shared.db import Database
 from linli_shared.events.envelope import CloudEvent
-from linli_shared.events.kafka import dead_letter_topic
 from linli_shared.events.outbox import Messaging
 from linli_shared.tenancy import Role, TenantContext
 
@@ -50,6 +49,7 @@ class ConsumerRunner:
         messaging: Messaging,
         handlers: dict[str, Handler],
         dead_letters: Any,
+        dead_letter_topic: str,
         max_attempts: int = 4,
         backoff_seconds: float = 0.2,
     ) -> None:
@@ -58,6 +58,7 @@ class ConsumerRunner:
         self.messaging = messaging
         self.handlers = handlers
         self.dead_letters = dead_letters
+        self.dead_letter_topic = dead_letter_topic
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self._pause = threading.Event()  # never set; its wait() is an interruptible back-off
@@ -126,7 +127,7 @@ class ConsumerRunner:
             ("dlq_reason", reason[:1000].encode()),
             ("dlq_source_topic", topic.encode()),
         ]
-        self.dead_letters.send(dead_letter_topic(self.group), value=raw, headers=dlq_headers).get(timeout=30)
+        self.dead_letters.send(self.dead_letter_topic, value=raw, headers=dlq_headers).get(timeout=30)
         return Outcome(dead_lettered=True)
 
 

@@ -20,8 +20,13 @@ logger = logging.getLogger(__name__)
 GROUP_TIMINGS = {"max_poll_interval_ms": 60_000, "session_timeout_ms": 6_000, "heartbeat_interval_ms": 2_000}
 
 
-def dead_letter_topic(group: str) -> str:
-    return f"linli.dlq.{group}"
+def qualified(namespace: str, topic: str) -> str:
+    """Topics are named `<namespace>.<service>.<aggregate>`: one namespace per environment (or test run)."""
+    return f"{namespace}.{topic}"
+
+
+def dead_letter_topic(namespace: str, group: str) -> str:
+    return f"{namespace}.dlq.{group}"
 
 
 def make_producer(bootstrap: str, idempotent: bool = True, **overrides: Any) -> KafkaProducer:
@@ -63,12 +68,11 @@ def ensure_topics(
         missing = sorted(set(topics) - existing)
         if not missing:
             return
-        specs = [
-            {"name": name, "num_partitions": partitions, "replication_factor": replication_factor}
-            for name in missing
-        ]
+        specs = {
+            name: {"num_partitions": partitions, "replication_factor": replication_factor} for name in missing
+        }
         try:
-            admin.create_topics(specs)
+            admin.create_topics(specs, wait_for_metadata=True)
             logger.info("created topics", extra={"topics": missing})
         except TopicAlreadyExistsError:
             pass  # another process won the race

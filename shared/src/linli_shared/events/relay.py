@@ -18,6 +18,7 @@ from sqlalchemy import select, text, update
 
 from linli_shared.db import Database
 from linli_shared.events.envelope import CloudEvent
+from linli_shared.events.kafka import qualified
 from linli_shared.events.outbox import Messaging
 
 logger = logging.getLogger(__name__)
@@ -25,8 +26,11 @@ tracer = trace.get_tracer("linli.relay")
 
 
 class OutboxRelay:
-    def __init__(self, database: Database, messaging: Messaging, producer: Any, batch_size: int = 500):
+    def __init__(
+        self, database: Database, messaging: Messaging, producer: Any, namespace: str, batch_size: int = 500
+    ) -> None:
         self.database = database
+        self.namespace = namespace
         self.messaging = messaging
         self.producer = producer
         self.batch_size = batch_size
@@ -48,7 +52,7 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            futures = [self._send(row.topic, row.key, row.event) for row in rows]
+            futures = [self._send(qualified(self.namespace, row.topic), row.key, row.event) for row in rows]
             self.producer.flush()
             published = []
             for row, future in zip(rows, futures, strict=True):

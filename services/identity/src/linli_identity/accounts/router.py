@@ -14,6 +14,7 @@ from linli_identity.accounts.schemas import (
     MembershipOut,
 )
 from linli_identity.accounts.service import accept_invitation
+from linli_identity.audit.dependencies import client_ip
 from linli_identity.auth.schemas import TokenPair
 from linli_shared.auth import require_scopes
 from linli_shared.dependencies import PublicSession
@@ -52,7 +53,7 @@ def revoke_invitation(
 def accept(
     body: InvitationAccept, request: Request, session: PublicSession, settings: SettingsDep
 ) -> TokenPair:
-    return accept_invitation(session, settings, body, request.client.host if request.client else None)
+    return accept_invitation(session, settings, body, client_ip(request))
 
 
 @router.get("/tenants/{tenant_id}/memberships", dependencies=Readers)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ class AuditRepository:
         self.session.add(entry)
 
     def page(
-        self, limit: int, before: tuple[str, int] | None, tenant_id: uuid.UUID | None, action: str | None
+        self, limit: int, before: tuple[datetime, int] | None, tenant_id: uuid.UUID | None, action: str | None
     ) -> Sequence[AuditEntry]:
         """Newest first, keyset-paged on (occurred_at, id) so deep pages stay cheap."""
         query = select(AuditEntry).where(within(AuditEntry.tenant_path, self.context.tenant_path))

@@ -67,10 +67,16 @@ def _encode(entry: AuditEntry) -> str:
     return base64.urlsafe_b64encode(f"{entry.occurred_at.isoformat()}|{entry.id}".encode()).decode()
 
 
-def _decode(cursor: str) -> tuple[str, int]:
+_MAX_ID = 2**63 - 1  # the column is a bigint
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    """The database compares real values: a timestamp with its zone and an id in the bigint range."""
     try:
-        occurred_at, entry_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        datetime.fromisoformat(occurred_at)
-        return occurred_at, int(entry_id)
+        text, raw_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        occurred_at, entry_id = datetime.fromisoformat(text), int(raw_id)
     except (ValueError, UnicodeDecodeError) as error:
         raise Invalid("The cursor is not valid.") from error
+    if occurred_at.utcoffset() is None or not 0 < entry_id <= _MAX_ID:
+        raise Invalid("The cursor is not valid.")
+    return occurred_at, entry_id

@@ -15,14 +15,11 @@ from linli_identity.audit.repository import AuditRepository
 from linli_identity.audit.service import Actor, record
 from linli_identity.auth.repository import AuthRepository
 from linli_identity.auth.tokens import now
-from linli_identity.database import messaging
 from linli_identity.events import types as events
-from linli_shared.db import Database, within
-from linli_shared.events.consumer import ConsumerRunner, Handler
+from linli_shared.db import within
+from linli_shared.events.consumer import Handler
 from linli_shared.events.envelope import CloudEvent
 from linli_shared.tenancy import TenantContext
-
-GROUP = "linli-identity"
 
 
 def end_sessions_of_deactivated_tenant(session: Session, event: CloudEvent, context: TenantContext) -> None:
@@ -48,7 +45,5 @@ def end_sessions_of_deactivated_tenant(session: Session, event: CloudEvent, cont
 
 
 HANDLERS: dict[str, Handler] = {events.IdentityEvent.TENANT_DEACTIVATED: end_sessions_of_deactivated_tenant}
-
-
-def consumer_runner(database: Database, dead_letters: object) -> ConsumerRunner:
-    return ConsumerRunner(GROUP, database, messaging, HANDLERS, dead_letters)
+#: what the identity consumer group listens to.
+CONSUMED_TOPICS = (events.TENANTS_TOPIC,)

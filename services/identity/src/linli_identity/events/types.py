@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from linli_shared.events.envelope import EventPayload, EventSpec
 
-TENANTS_TOPIC = "linli.identity.tenants"
-USERS_TOPIC = "linli.identity.users"
+TENANTS_TOPIC = "identity.tenants"
+USERS_TOPIC = "identity.users"
 
 
 class TenantCreatedV1(EventPayload):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,11 @@ class TenantRepository:
             (Invitation, Invitation.tenant_path),
             (AuditEntry, AuditEntry.tenant_path),
         ):
-            new_path = func.text2ltree(new_prefix).op("||")(func.subpath(column, depth))
+            prefix = func.text2ltree(new_prefix)
+            # subpath() refuses an empty remainder, so the moved node itself takes the prefix as is
+            new_path = case(
+                (func.nlevel(column) == depth, prefix), else_=prefix.op("||")(func.subpath(column, depth))
+            )
             self.session.execute(
                 update(model)
                 .where(within(column, old_prefix))

@@ -1,0 +1,57 @@
+# The front door. `make run` runs the system on embedded defaults; `make test` runs the tests.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+PY := $(VENV)/bin/python
+INFRA := $(PYTHON) deploy/local/infra.py
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-unit lint format bench infra-up infra-down clean
+
+help:
+	@echo "make run     - the whole system on embedded PostgreSQL and Kafka-protocol broker, demo data seeded"
+	@echo "make test    - lint, then unit + integration tests on real PostgreSQL, Redis and Apache Kafka"
+	@echo "make lint    - ruff, ruff format --check, mypy (strict on shared/)"
+	@echo "make bench   - benchmarks, written to docs/benchmarks.md"
+
+$(VENV)/.synced: uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml
+	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(PY) deploy/local/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared/src services/identity/src
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+infra-up:
+	$(INFRA) up
+
+infra-down:
+	$(INFRA) down
+
+test: install lint
+	eval "$$($(INFRA) up postgres redis kafka)"
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(VENV)/bin/pytest -m unit $(PYTEST_ARGS)
+
+bench: install
+	eval "$$($(INFRA) up postgres kafka)"
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .run
