@@ -17,7 +17,6 @@ class ServiceSettings(BaseSettings):
     migration_database_url: str
     database_pool_size: int = 10
     kafka_bootstrap: str = "127.0.0.1:9092"
-    #: the wheel broker (Tansu) has no idempotent producer; Apache Kafka does.
     kafka_idempotent: bool = True
     #: prefixes every topic: one namespace per environment sharing a cluster (and per test run).
     kafka_namespace: str = Field(default="linli", pattern=r"^[a-z][a-z0-9-]{0,40}$")

