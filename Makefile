@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 INFRA := $(PYTHON) deploy/local/infra.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-unit lint format bench infra-up infra-down clean
+.PHONY: help install run test test-unit lint format schemas bench infra-up infra-down clean
 
 help:
 	@echo "make run     - the whole system on embedded PostgreSQL and Kafka-protocol broker, demo data seeded"
@@ -35,6 +35,9 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+schemas: install
+	$(PY) -m linli_identity.cli export-schemas >/dev/null
 
 infra-up:
 	$(INFRA) up

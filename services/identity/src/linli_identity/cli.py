@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from linli_shared.events.schemas import write_schemas
 from linli_shared.provisioning import DatabaseUrls, migrate
 from linli_shared.telemetry import setup_logging, setup_tracing
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+# beside the package in the repository; images copy it to /app and point LINLI_ALEMBIC_INI at it
+ALEMBIC_INI = Path(os.environ.get("LINLI_ALEMBIC_INI", Path(__file__).resolve().parents[2] / "alembic.ini"))
 SCHEMAS_DIR = Path(__file__).resolve().parent / "events" / "schemas"
 
 
