@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.middleware.base import BaseHTTPMiddleware
 
@@ -61,4 +60,3 @@ def wire_common(app: FastAPI, service_name: str, database: Database, max_request
 
     app.add_middleware(BaseHTTPMiddleware, dispatch=limit_and_measure)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
-    SQLAlchemyInstrumentor().instrument(engine=database.engine, skip_dep_check=True)

@@ -37,8 +37,15 @@ class JwksCache:
     """Public keys fetched from a JWKS URL, cached; an unknown `kid` triggers a (rate-limited) refetch,
     which is how verifiers pick up a rotated key without a restart."""
 
-    def __init__(self, url: str, ttl_seconds: float = 300, min_refetch_seconds: float = 5) -> None:
+    def __init__(
+        self,
+        url: str,
+        ttl_seconds: float = 300,
+        min_refetch_seconds: float = 5,
+        http: httpx.Client | None = None,
+    ) -> None:
         self.url = url
+        self.http = http or httpx.Client(timeout=5)
         self.ttl = ttl_seconds
         self.min_refetch = min_refetch_seconds
         self._keys: dict[str, Any] = {}
@@ -56,7 +63,7 @@ class JwksCache:
 
     def _refresh(self, now: float) -> None:
         try:
-            response = httpx.get(self.url, timeout=5)
+            response = self.http.get(self.url)
             response.raise_for_status()
             self._keys = jwks_to_keys(response.json())
             self._fetched_at = now
