@@ -24,8 +24,9 @@ from linli_shared.provisioning import DatabaseUrls, migrate, provision, service_
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _infra() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("linli_infra", REPO / "deploy" / "local" / "infra.py")
+def _script(name: str) -> ModuleType:
+    """One of the stdlib-only launchers in deploy/local (scripts, not packages)."""
+    spec = importlib.util.spec_from_file_location(f"linli_{name}", REPO / "deploy" / "local" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -34,12 +35,43 @@ def _infra() -> ModuleType:
     return module
 
 
+#: False when the tests run on the wheel broker, which keeps nothing across restarts.
+DURABLE_KAFKA_VARIABLE = "LINLI_TEST_KAFKA_DURABLE"
+
+
 def backing_service(variable: str, name: str) -> str:
-    """The address of a real backing service: from `make test`'s environment, else started now."""
+    """The address of a real backing service: from `make test`'s environment, else started now — from
+    Debian packages and Maven Central where this machine allows (root, a JDK), else from the wheels."""
     value = os.environ.get(variable)
     if value:
         return value
-    return str(_infra().up([name])[variable])
+    try:
+        value = str(_script("infra").up([name])[variable])
+    except Exception as error:
+        if name == "redis":
+            raise
+        sys.stderr.write(
+            f"[tests] {name} from deploy/local/infra.py failed ({error}); using the embedded wheel\n"
+        )
+        embedded = _script("embedded")
+        state = Path(os.environ.get("LINLI_RUN_DIR", REPO / ".run")) / "test"
+        if name == "postgres":
+            value = embedded.start_postgres(state).admin_url
+        else:
+            value = embedded.start_broker(state).bootstrap
+            os.environ[DURABLE_KAFKA_VARIABLE] = "0"
+    os.environ[variable] = value
+    return value
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("kafka_durable") is None:
+        return
+    backing_service("LINLI_TEST_KAFKA_BOOTSTRAP", "kafka")
+    if os.environ.get(DURABLE_KAFKA_VARIABLE) == "0":
+        pytest.skip(
+            "needs Apache Kafka's durability; this machine runs the in-memory wheel broker (no root or JDK)"
+        )
 
 
 @pytest.fixture(scope="session")

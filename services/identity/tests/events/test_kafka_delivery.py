@@ -30,7 +30,7 @@ from linli_shared.events.processes import consumer_runner, create_topics
 from linli_shared.events.relay import OutboxRelay
 from linli_shared.testing import unique_slug
 
-pytestmark = [pytest.mark.integration, pytest.mark.kafka_durable]
+pytestmark = pytest.mark.integration
 HERE = Path(__file__).resolve().parent
 ENDED = "sessions.ended_by_deactivation"
 
@@ -130,6 +130,7 @@ def _handled(database: Database, group: str, event_ids: list[uuid.UUID] | None =
         return int(session.scalar(query) or 0)
 
 
+@pytest.mark.kafka_durable
 def test_each_event_takes_effect_exactly_once_when_the_consumer_dies_mid_batch(
     identity_database, kafka_settings
 ):
