@@ -7,7 +7,7 @@ commit together. Every transaction publishes who is acting to PostgreSQL (`app.t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,11 +18,15 @@ from sqlalchemy import (
     Connection,
     Engine,
     SQLColumnExpression,
+    Table,
+    case,
     cast,
     create_engine,
     event,
+    func,
     literal,
     text,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator, UserDefinedType
@@ -141,3 +145,17 @@ class Ltree(TypeDecorator[str]):
 def within(column: SQLColumnExpression[str], path: str) -> ColumnElement[bool]:
     """`column <@ path`: the row belongs to the node at `path` or below it."""
     return column.op("<@", return_type=Boolean)(cast(literal(path), Ltree))
+
+
+def repath(session: Session, tables: Iterable[Table], old_prefix: str, new_prefix: str) -> None:
+    """Move a subtree: every `tenant_path` (or a node's own `path`) under `old_prefix` now sits under
+    `new_prefix`, in each of `tables`."""
+    depth = old_prefix.count(".") + 1
+    prefix = func.text2ltree(new_prefix)
+    for table in tables:
+        column = table.c["tenant_path"] if "tenant_path" in table.c else table.c["path"]
+        # subpath() refuses an empty remainder, so the moved node itself takes the new prefix as it is
+        moved = case(
+            (func.nlevel(column) == depth, prefix), else_=prefix.op("||")(func.subpath(column, depth))
+        )
+        session.execute(update(table).where(within(column, old_prefix)).values({column.key: moved}))

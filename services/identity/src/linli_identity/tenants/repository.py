@@ -3,14 +3,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from linli_identity.accounts.models import Invitation, Membership
 from linli_identity.audit.models import AuditEntry
 from linli_identity.tenants.models import Tenant
-from linli_shared.db import within
+from linli_shared.db import repath, within
 from linli_shared.tenancy import TenantContext
 
 
@@ -42,25 +42,9 @@ class TenantRepository:
         return True
 
     def repath(self, old_prefix: str, new_prefix: str) -> None:
-        """Move a subtree: every path under `old_prefix` (nodes, memberships, invitations, audit) follows."""
-        depth = old_prefix.count(".") + 1
-        for model, column in (
-            (Tenant, Tenant.path),
-            (Membership, Membership.tenant_path),
-            (Invitation, Invitation.tenant_path),
-            (AuditEntry, AuditEntry.tenant_path),
-        ):
-            prefix = func.text2ltree(new_prefix)
-            # subpath() refuses an empty remainder, so the moved node itself takes the prefix as is
-            new_path = case(
-                (func.nlevel(column) == depth, prefix), else_=prefix.op("||")(func.subpath(column, depth))
-            )
-            self.session.execute(
-                update(model)
-                .where(within(column, old_prefix))
-                .values({column.key: new_path})
-                .execution_options(synchronize_session=False)
-            )
+        """Move a subtree: nodes, memberships, invitations and audit entries under `old_prefix` follow."""
+        tables = [model.__table__ for model in (Tenant, Membership, Invitation, AuditEntry)]
+        repath(self.session, tables, old_prefix, new_prefix)  # type: ignore[arg-type]
         self.session.expire_all()
 
     def deactivate_subtree(self, path: str, reason: str) -> list[Tenant]:
