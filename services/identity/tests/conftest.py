@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from linli_identity.accounts.models import User
 from linli_identity.accounts.service import grant_membership
 from linli_identity.audit.service import Actor
-from linli_identity.auth.passwords import hash_password
 from linli_identity.config import IdentitySettings
 from linli_identity.main import create_app
 from linli_identity.seed import PLATFORM
@@ -26,7 +26,9 @@ from linli_shared.testing import fresh_service_database, unique_slug
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(PASSWORD)
+#: hashed with cheap argon2 parameters: verifying reads them from the hash, so test logins stay fast
+#: (the service itself hashes new passwords with the production parameters).
+_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +135,9 @@ def login(client: TestClient, world: World) -> Login:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return as_user
+
+
+@pytest.fixture
+def password() -> str:
+    """The password every `world` user has."""
+    return PASSWORD

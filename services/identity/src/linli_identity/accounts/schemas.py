@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from linli_identity.auth.schemas import EmailAddress, Password
 from linli_shared.tenancy import Role
+from linli_shared.validation import PLAIN_TEXT
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=PLAIN_TEXT)
+]
 
 
 class InvitationStatus(StrEnum):

@@ -25,6 +25,6 @@ def audit_log(
         str | None, Query(max_length=200, description="`next_cursor` of the previous page")
     ] = None,
     tenant_id: uuid.UUID | None = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z][a-z0-9_.]*$")] = None,
 ) -> AuditPage:
     return read_page(AuditRepository(session, context), limit, before, tenant_id, action)

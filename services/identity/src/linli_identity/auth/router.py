@@ -21,6 +21,7 @@ from linli_identity.auth.service import AuthService, Outcome
 from linli_identity.auth.tokens import TokenIssuer
 from linli_shared.auth import CurrentContext
 from linli_shared.openapi import PROBLEM_RESPONSES
+from linli_shared.validation import PLAIN_TEXT
 
 router = APIRouter(tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -65,7 +66,7 @@ def me(context: CurrentContext, service: AuthServiceDep) -> Me:
 @router.post("/v1/oauth/token", summary="Client credentials grant for Linli services")
 def service_token(
     grant_type: Annotated[Literal["client_credentials"], Form()],
-    client_id: Annotated[str, Form(min_length=1, max_length=64)],
+    client_id: Annotated[str, Form(min_length=1, max_length=64, pattern=PLAIN_TEXT)],
     client_secret: Annotated[str, Form(min_length=1, max_length=200)],
     service: PublicAuthServiceDep,
 ) -> ServiceToken:

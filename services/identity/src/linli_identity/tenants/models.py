@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from linli_identity.database import IdentityBase
@@ -32,7 +32,10 @@ class Tenant(IdentityBase):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
-    kind: Mapped[TenantKind] = mapped_column(String(16))
+    #: read back as a `TenantKind`, not a bare string (the column stays a varchar with a check constraint)
+    kind: Mapped[TenantKind] = mapped_column(
+        Enum(TenantKind, native_enum=False, length=16, values_callable=lambda kinds: [k.value for k in kinds])
+    )
     name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     path: Mapped[str] = mapped_column(Ltree, unique=True)
