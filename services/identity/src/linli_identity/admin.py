@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from linli_identity.accounts.roles import ROLE_SCOPES
 from linli_identity.audit.service import Actor
 from linli_identity.auth.models import ServiceClient
 from linli_identity.auth.passwords import hash_password
@@ -13,6 +14,7 @@ from linli_identity.config import IdentitySettings
 from linli_identity.seed import PLATFORM
 from linli_identity.tenants.service import TenantService
 from linli_shared.db import Database
+from linli_shared.tenancy import Role
 
 
 def rotate_keys(database: Database, settings: IdentitySettings) -> str:
@@ -25,7 +27,14 @@ def create_district(database: Database, name: str, slug: str) -> uuid.UUID:
         return TenantService(session, Actor(PLATFORM)).create_district(name, slug).id
 
 
+#: service tokens act at the platform root, so they may only ever read
+SERVICE_SCOPES = frozenset(ROLE_SCOPES[Role.SERVICE])
+
+
 def add_service_client(database: Database, client_id: str, secret: str, scopes: list[str]) -> None:
+    unknown = sorted(set(scopes) - SERVICE_SCOPES)
+    if unknown:
+        raise ValueError(f"service clients may only hold {sorted(SERVICE_SCOPES)}; not {unknown}")
     with database.transaction() as session:
         existing = session.get(ServiceClient, client_id)
         if existing is None:
