@@ -30,7 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared/src services/identity/src
+	$(VENV)/bin/mypy shared/src services/identity/src services/roster/src
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -38,6 +38,7 @@ format: install
 
 schemas: install
 	$(PY) -m linli_identity.cli export-schemas >/dev/null
+	$(PY) -m linli_roster.cli export-schemas >/dev/null
 
 infra-up:
 	$(INFRA) up

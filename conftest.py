@@ -1,1 +1,1 @@
-pytest_plugins = ["linli_shared.testing"]
+pytest_plugins = ["linli_shared.testing", "linli_identity.testing"]

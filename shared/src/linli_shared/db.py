@@ -28,7 +28,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from linli_shared.tenancy import TenantContext
@@ -36,10 +36,6 @@ from linli_shared.tenancy import TenantContext
 #: extra GUCs a flow may grant itself for one transaction, e.g. a presented invitation token's hash.
 GRANTS_KEY = "linli_grants"
 CONTEXT_KEY = "linli_tenant"
-
-
-class Base(DeclarativeBase):
-    """Each service declares its own subclass so each has its own metadata and migrations."""
 
 
 def make_engine(url: str, pool_size: int = 10, **kwargs: Any) -> Engine:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from linli_shared.db import Base
+from sqlalchemy.orm import DeclarativeBase
+
 from linli_shared.events.outbox import Messaging
 
 
-class IdentityBase(Base):
-    __abstract__ = True
+class IdentityBase(DeclarativeBase):
+    """The service's own metadata: its tables, migrations and outbox are its alone."""
 
 
 messaging = Messaging(IdentityBase.metadata, source="/linli/identity")

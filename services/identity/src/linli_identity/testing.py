@@ -1,5 +1,6 @@
-"""Fixtures for the identity service's tests: a migrated database per worker, the app, and `world`,
-which builds a private district → town → committees tree with a login for every role."""
+"""Identity fixtures, a pytest plugin (loaded by the root conftest) so every service's tests can use them:
+a migrated identity database per worker, the app as `client`, and `world`, a private district → town →
+committees tree with a login for every role. Other services verify `login(...)` tokens through `client`."""
 
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from linli_shared.provisioning import DatabaseUrls
 from linli_shared.tenancy import Role
 from linli_shared.testing import fresh_service_database, unique_slug
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 PASSWORD = "correct horse battery"
 #: hashed with cheap argon2 parameters: verifying reads them from the hash, so test logins stay fast
 #: (the service itself hashes new passwords with the production parameters).

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from linli_shared.settings import ServiceSettings
+
+
+class RosterSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="LINLI_ROSTER_", extra="ignore")
+
+    service_name: str = "roster"
+    consumer_group: str = "linli-roster"
+    #: keys that encrypt ID numbers at rest, newest first: "kid:hex32bytes,kid:hex32bytes". Adding a key in
+    #: front rotates (new writes use it; `linli-roster reencrypt` moves old rows); old keys keep decrypting.
+    id_number_keys: str = Field(pattern=r"^[a-z0-9]{1,16}:[0-9a-f]{64}(,[a-z0-9]{1,16}:[0-9a-f]{64})*$")
+
+
+@lru_cache
+def get_settings() -> RosterSettings:
+    return RosterSettings()

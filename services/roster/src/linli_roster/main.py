@@ -1,0 +1,56 @@
+"""The roster service's app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from linli_roster.config import RosterSettings, get_settings
+from linli_roster.spaces.router import router as spaces_router
+from linli_roster.volunteers.router import router as volunteers_router
+from linli_shared.app import wire_common
+from linli_shared.auth import JwksCache, TokenVerifier
+from linli_shared.db import Database
+from linli_shared.telemetry import setup_logging, setup_tracing
+
+
+def create_app(
+    settings: RosterSettings | None = None,
+    database: Database | None = None,
+    jwks_http: httpx.Client | None = None,
+) -> FastAPI:
+    """`jwks_http` lets tests fetch the identity service's JWKS from an in-process identity app."""
+    settings = settings or get_settings()
+    database = database or Database.from_url(settings.database_url, settings.database_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Linli roster",
+        version="1.0.0",
+        description="Volunteers, tiers and stacked roles, grids → micro-grids → buildings, exits.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.token_verifier = TokenVerifier(
+        JwksCache(settings.jwks_url, http=jwks_http), issuer=settings.issuer
+    )
+    wire_common(app, settings.service_name, database, settings.max_request_bytes)
+    for router in (volunteers_router, spaces_router):
+        app.include_router(router)
+    return app
+
+
+def app() -> FastAPI:
+    """Entry point for `uvicorn --factory linli_roster.main:app`."""
+    settings = get_settings()
+    setup_logging(settings.service_name, settings.log_level, settings.log_json)
+    setup_tracing(settings.service_name, settings.otlp_endpoint)
+    return create_app(settings)

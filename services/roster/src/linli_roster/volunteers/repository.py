@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from linli_roster.spaces.models import Area
+from linli_roster.volunteers.models import RoleKind, Status, Tier, Volunteer, VolunteerChange, VolunteerRole
+from linli_shared.db import within
+from linli_shared.tenancy import TenantContext
+
+
+@dataclass(frozen=True)
+class VolunteerFilter:
+    status: Status | None = Status.ACTIVE
+    tier: Tier | None = None
+    role: RoleKind | None = None
+    area_id: uuid.UUID | None = None
+    name: str | None = None
+    phone_suffix: str | None = None
+
+
+class VolunteerRepository:
+    def __init__(self, session: Session, context: TenantContext) -> None:
+        self.session = session
+        self.context = context
+
+    def get(self, volunteer_id: uuid.UUID, for_update: bool = False) -> Volunteer | None:
+        query = select(Volunteer).where(
+            Volunteer.id == volunteer_id, within(Volunteer.tenant_path, self.context.tenant_path)
+        )
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
+
+    def page(
+        self, where: VolunteerFilter, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> Sequence[Volunteer]:
+        """Keyset-paged by (name, id), so page 500 costs what page 1 costs."""
+        query = select(Volunteer).where(within(Volunteer.tenant_path, self.context.tenant_path))
+        if where.status is not None:
+            query = query.where(Volunteer.status == where.status)
+        if where.tier is not None:
+            query = query.where(Volunteer.tier == where.tier)
+        if where.name:
+            query = query.where(Volunteer.name.contains(where.name, autoescape=True))
+        if where.phone_suffix:
+            query = query.where(Volunteer.phone.endswith(where.phone_suffix, autoescape=True))
+        if where.role is not None:
+            query = query.where(
+                select(VolunteerRole.id)
+                .where(
+                    VolunteerRole.tenant_id == Volunteer.tenant_id,
+                    VolunteerRole.volunteer_id == Volunteer.id,
+                    VolunteerRole.role == where.role,
+                    VolunteerRole.ends_on.is_(None),
+                )
+                .exists()
+            )
+        if where.area_id is not None:
+            query = query.where(Volunteer.building_id.in_(self._buildings_within(where.area_id)))
+        if after is not None:
+            name, volunteer_id = after
+            query = query.where(
+                or_(Volunteer.name > name, and_(Volunteer.name == name, Volunteer.id > volunteer_id))
+            )
+        return self.session.scalars(query.order_by(Volunteer.name, Volunteer.id).limit(limit)).all()
+
+    def _buildings_within(self, area_id: uuid.UUID) -> Sequence[uuid.UUID]:
+        """The area itself and everything up to two levels below it (grid → micro-grid → building)."""
+        micro = select(Area.id).where(Area.parent_id == area_id)
+        return self.session.scalars(
+            select(Area.id).where(
+                within(Area.tenant_path, self.context.tenant_path),
+                or_(Area.id == area_id, Area.parent_id == area_id, Area.parent_id.in_(micro)),
+            )
+        ).all()
+
+    def roles_of(self, volunteer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[VolunteerRole]]:
+        roles: dict[uuid.UUID, list[VolunteerRole]] = {volunteer_id: [] for volunteer_id in volunteer_ids}
+        rows = self.session.scalars(
+            select(VolunteerRole)
+            .where(
+                VolunteerRole.volunteer_id.in_(volunteer_ids),
+                within(VolunteerRole.tenant_path, self.context.tenant_path),
+            )
+            .order_by(VolunteerRole.starts_on)
+        ).all()
+        for role in rows:
+            roles[role.volunteer_id].append(role)
+        return roles
+
+    def role(self, volunteer_id: uuid.UUID, role_id: uuid.UUID) -> VolunteerRole | None:
+        return self.session.scalars(
+            select(VolunteerRole)
+            .where(
+                VolunteerRole.id == role_id,
+                VolunteerRole.volunteer_id == volunteer_id,
+                within(VolunteerRole.tenant_path, self.context.tenant_path),
+            )
+            .with_for_update()
+        ).first()
+
+    def changes(self, volunteer_id: uuid.UUID) -> Sequence[VolunteerChange]:
+        return self.session.scalars(
+            select(VolunteerChange)
+            .where(
+                VolunteerChange.volunteer_id == volunteer_id,
+                within(VolunteerChange.tenant_path, self.context.tenant_path),
+            )
+            .order_by(VolunteerChange.at, VolunteerChange.id)
+        ).all()
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+        self.session.flush()
