@@ -63,7 +63,8 @@ def provision(admin_url: str, urls: DatabaseUrls, extensions: tuple[str, ...] = 
             admin.execute(sql.SQL(statement).format(**names))
 
 
-def migrate(alembic_ini: Path, urls: DatabaseUrls, revision: str = "head") -> None:
+def migrate(alembic_ini: Path, urls: DatabaseUrls, revision: str = "heads") -> None:
+    """Upgrade to every head: a service's domain packages may each add their own migration branch."""
     config = Config(str(alembic_ini))
     config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
     config.attributes["owner_url"] = urls.owner
