@@ -24,6 +24,8 @@ class ServiceSettings(BaseSettings):
     kafka_replication_factor: int = 1
     issuer: str = "linli-identity"
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    #: Redis in tests and production (redis://…); unset → kombu's SQLAlchemy transport on our PostgreSQL
+    celery_broker_url: str | None = None
     otlp_endpoint: str | None = None
     log_level: str = "INFO"
     log_json: bool = True

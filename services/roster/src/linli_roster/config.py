@@ -13,6 +13,8 @@ class RosterSettings(ServiceSettings):
 
     service_name: str = "roster"
     consumer_group: str = "linli-roster"
+    #: the exit mechanism's inactivity rule: flag volunteers with no service for this many months
+    inactivity_months: int = Field(default=6, ge=1, le=36)
     #: keys that encrypt ID numbers at rest, newest first: "kid:hex32bytes,kid:hex32bytes". Adding a key in
     #: front rotates (new writes use it; `linli-roster reencrypt` moves old rows); old keys keep decrypting.
     id_number_keys: str = Field(pattern=r"^[a-z0-9]{1,16}:[0-9a-f]{64}(,[a-z0-9]{1,16}:[0-9a-f]{64})*$")

@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from linli_roster.activity.router import router as activity_router
 from linli_roster.config import RosterSettings, get_settings
+from linli_roster.rules.router import router as rules_router
 from linli_roster.spaces.router import router as spaces_router
 from linli_roster.volunteers.router import router as volunteers_router
 from linli_shared.app import wire_common
@@ -43,7 +45,7 @@ def create_app(
         JwksCache(settings.jwks_url, http=jwks_http), issuer=settings.issuer
     )
     wire_common(app, settings.service_name, database, settings.max_request_bytes)
-    for router in (volunteers_router, spaces_router):
+    for router in (volunteers_router, spaces_router, rules_router, activity_router):
         app.include_router(router)
     return app
 
