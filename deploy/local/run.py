@@ -33,18 +33,35 @@ class Service:
 
     name: str
     port: int
-    workers: tuple[str, ...] = ("relay", "consume")
+    celery: bool = False
 
     @property
     def cli(self) -> list[str]:
         return [sys.executable, "-m", f"linli_{self.name}.cli"]
+
+    def processes(self) -> dict[str, list[str]]:
+        """API, outbox relay, consumer — and the Celery worker and beat where the service has them."""
+        found = {command: [*self.cli, command] for command in ("serve", "relay", "consume")}
+        found["serve"] += ["--port", str(self.port)]
+        if self.celery:
+            celery = [sys.executable, "-m", "celery", "-A", f"linli_{self.name}.worker:celery"]
+            found["worker"] = [*celery, "worker", "--pool", "solo", "--loglevel", "INFO"]
+            found["beat"] = [
+                *celery,
+                "beat",
+                "--schedule",
+                str(STATE / f"{self.name}-beat"),
+                "--loglevel",
+                "INFO",
+            ]
+        return found
 
     @property
     def prefix(self) -> str:
         return f"LINLI_{self.name.upper()}_"
 
 
-SERVICES = (Service("identity", 8001), Service("roster", 8002))
+SERVICES = (Service("identity", 8001), Service("roster", 8002, celery=True))
 
 
 def secrets_file() -> dict[str, str]:
@@ -149,9 +166,8 @@ def main() -> int:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-            for command in ("serve", *service.workers):
+            for command, argv in service.processes().items():
                 log = (logs / f"{service.name}-{command}.log").open("ab")
-                argv = [*service.cli, command] + (["--port", str(service.port)] if command == "serve" else [])
                 processes.append(
                     (f"{service.name} {command}", subprocess.Popen(argv, env=env, stdout=log, stderr=log))
                 )
