@@ -30,6 +30,9 @@ from linli_shared.events.processes import consumer_runner, create_topics
 from linli_shared.events.relay import OutboxRelay
 from linli_shared.testing import backing_service, fresh_service_database
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import roster_lists
+
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = 5_000
 REQUESTS = 500
@@ -55,6 +58,8 @@ def main() -> None:
         ("Consumer with inbox, events/s (floor: bare consumer poll)", *consume(database, settings)),
         ("GET /v1/tenants with token + RLS, req/s (floor: GET /healthz)", *api(database, settings)),
     ]
+    with TestClient(create_app(settings, database)) as identity_client:
+        rows += roster_lists.measure(admin, REPO, database, identity_client)
     write_report(rows)
     database.dispose()
 
@@ -175,7 +180,7 @@ def write_report(rows: list[tuple[str, str, str]]) -> None:
         f"Python {platform.python_version()}, by `make bench` ({EVENTS:,} events, {REQUESTS} requests, one process).",
         "Each result sits beside a floor measured in the same run on the same machine.",
         "",
-        "| what | result | floor |",
+        "| what | result | floor (same run) |",
         "|---|---|---|",
         *(f"| {what} | {result} | {floor} |" for what, result, floor in rows),
         "",
