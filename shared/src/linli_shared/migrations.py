@@ -1,6 +1,14 @@
-"""SQL every service's migrations share: forced row-level security by tenant subtree."""
+"""What every service's migrations share: the env.py runner, forced row-level security by tenant subtree,
+the outbox/inbox and tenant-directory tables."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.engine import make_url
+
+from linli_shared.db import make_engine
+from linli_shared.settings import ServiceSettings
 
 CONTEXT_PATH = "nullif(current_setting('app.tenant_path', true), '')::ltree"
 
@@ -62,3 +70,20 @@ def grant_app(app_role: str) -> str:
         grant select, insert, update on all tables in schema public to {app_role};
         grant delete on outbox to {app_role};
     """
+
+
+def run_migrations(settings: Callable[[], ServiceSettings]) -> None:
+    """The body of every service's `migrations/env.py`: run as the owner role. The app role's name comes
+    from the caller (`provisioning.migrate`) or, run by hand (`alembic upgrade heads`), from the settings."""
+    from alembic import context
+
+    config = context.config
+    if "owner_url" not in config.attributes:
+        config.attributes["owner_url"] = settings().migration_database_url
+        config.attributes["app_role"] = make_url(settings().database_url).username
+    engine = make_engine(config.attributes["owner_url"], pool_size=1)
+    with engine.connect() as connection:
+        context.configure(connection=connection, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
