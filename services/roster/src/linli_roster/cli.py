@@ -24,13 +24,14 @@ def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _seed(args: argparse.Namespace, settings: RosterSettings) -> None:
     from linli_roster.protection import IdNumberCipher
-    from linli_roster.seed import seed_committee
+    from linli_roster.seed import seed_committee, seed_programmes
 
     database = Database.from_url(settings.database_url, pool_size=1)
     try:
         size = seed_committee(
             database, IdNumberCipher(settings.id_number_keys), args.tenant_id, args.tenant_path
         )
+        seed_programmes(database, args.tenant_id, args.tenant_path)
         sys.stdout.write(f"{size} volunteers\n")
     finally:
         database.dispose()

@@ -10,8 +10,14 @@ from fastapi import FastAPI
 
 from linli_roster.activity.router import router as activity_router
 from linli_roster.config import RosterSettings, get_settings
+from linli_roster.deliberation.router import router as deliberation_router
+from linli_roster.mediation.router import router as mediation_router
+from linli_roster.mentoring.router import router as mentoring_router
+from linli_roster.recruitment.router import router as recruitment_router
 from linli_roster.rules.router import router as rules_router
 from linli_roster.spaces.router import router as spaces_router
+from linli_roster.spreadsheets.router import router as spreadsheets_router
+from linli_roster.training.router import router as training_router
 from linli_roster.volunteers.router import router as volunteers_router
 from linli_shared.app import wire_common
 from linli_shared.auth import JwksCache, TokenVerifier
@@ -45,7 +51,18 @@ def create_app(
         JwksCache(settings.jwks_url, http=jwks_http), issuer=settings.issuer
     )
     wire_common(app, settings.service_name, database, settings.max_request_bytes)
-    for router in (volunteers_router, spaces_router, rules_router, activity_router):
+    for router in (
+        spreadsheets_router,  # before volunteers: /v1/volunteers/{volunteer_id} would take export.xlsx
+        volunteers_router,
+        spaces_router,
+        rules_router,
+        activity_router,
+        training_router,
+        mentoring_router,
+        deliberation_router,
+        mediation_router,
+        recruitment_router,
+    ):
         app.include_router(router)
     return app
 

@@ -110,3 +110,114 @@ def seed_committee(database: Database, cipher: IdNumberCipher, tenant_id: uuid.U
             role(people[n + 20], RoleKind.MEDIATOR, note="老娘舅调解工作室")
         session.flush()
         return VOLUNTEERS
+
+
+def seed_programmes(database: Database, tenant_id: uuid.UUID, tenant_path: str) -> None:
+    """Training, mentor pairs (以老带新), a deliberation group (议事小组) and the mediation studio (调解工作室),
+    through the same use cases the API runs, so the demo data obeys every rule. Idempotent."""
+    from linli_roster.deliberation.schemas import (
+        DecisionCreate,
+        GroupCreate,
+        MeetingCreate,
+        MemberAdd,
+        TopicCreate,
+    )
+    from linli_roster.deliberation.service import DeliberationService
+    from linli_roster.mediation.schemas import CaseCreate, MediatorAssign, SessionCreate
+    from linli_roster.mediation.service import MediationService
+    from linli_roster.mentoring.schemas import PairCreate
+    from linli_roster.mentoring.service import MentorPairService
+    from linli_roster.training.models import Course
+    from linli_roster.training.schemas import CompletionCreate, CourseCreate
+    from linli_roster.training.service import TrainingService
+
+    context = TenantContext(
+        tenant_id=tenant_id, tenant_path=tenant_path, role=Role.TENANT_ADMIN, subject="seed"
+    )
+    with database.transaction(context) as session:
+        if session.scalar(select(func.count()).select_from(Course)):
+            return
+        people = session.scalars(select(Volunteer).order_by(Volunteer.joined_on, Volunteer.id)).all()
+        training = TrainingService(session, context)
+        first_aid = training.create_course(
+            CourseCreate(
+                name="应急救护",
+                description="红十字会救护员培训",
+                qualification="应急救护证",
+                validity_months=36,
+            )
+        )
+        sorting = training.create_course(CourseCreate(name="垃圾分类", description="分类指导员上岗培训"))
+        training.create_course(CourseCreate(name="消防安全", qualification="消防安全员", validity_months=24))
+        for n, person in enumerate(people[:30]):
+            training.record_completion(
+                first_aid.id,
+                CompletionCreate(volunteer_id=person.id, completed_on=date(2024, 5, 1 + n % 20), passed=True),
+            )
+        for person in people[30:90]:
+            training.record_completion(
+                sorting.id,
+                CompletionCreate(volunteer_id=person.id, completed_on=date(2025, 3, 15), passed=True),
+            )
+
+        pairs = MentorPairService(session, context)
+        for senior, junior in zip(people[:8], people[-8:], strict=True):
+            pairs.form(
+                PairCreate(
+                    mentor_id=senior.id, mentee_id=junior.id, starts_on=date(2025, 9, 1), goals="熟悉楼组工作"
+                )
+            )
+
+        mediators = session.scalars(
+            select(VolunteerRole.volunteer_id).where(VolunteerRole.role == RoleKind.MEDIATOR)
+        ).all()
+        deliberation = DeliberationService(session, context)
+        group = deliberation.create_group(
+            GroupCreate(name="西门议事小组", purpose="居民提出的难点堵点, 一起商量解决")
+        )
+        members = session.scalars(
+            select(VolunteerRole.volunteer_id).where(VolunteerRole.role == RoleKind.DELIBERATION_MEMBER)
+        ).all()
+        for member in members:
+            deliberation.add_member(group.id, MemberAdd(volunteer_id=member, joined_on=date(2024, 1, 1)))
+        topic = deliberation.raise_topic(
+            group.id,
+            TopicCreate(
+                title="非机动车乱停放",
+                description="3号楼门口电瓶车堵住消防通道",
+                raised_by="居民 陈先生",
+                raised_on=date(2026, 10, 8),
+            ),
+        )
+        meeting = deliberation.hold_meeting(
+            group.id,
+            MeetingCreate(
+                held_on=date(2026, 10, 15),
+                place="居委会议室",
+                minutes="议定划线停车并设充电桩",
+                attendee_ids=list(members),
+                topic_ids=[topic.id],
+            ),
+        )
+        deliberation.decide(
+            group.id,
+            topic.id,
+            DecisionCreate(
+                text="划定停车区, 申请安装充电桩", decided_on=date(2026, 10, 15), meeting_id=meeting.id
+            ),
+        )
+
+        mediation = MediationService(session, context)
+        case = mediation.open_case(
+            CaseCreate(
+                parties=["楼上住户", "楼下住户"],
+                category="neighbour",
+                summary="空调滴水引发邻里矛盾",
+                received_on=date(2026, 11, 2),
+            )
+        )
+        for mediator in mediators[:2]:  # a mentor and a newer mediator co-mediate
+            mediation.assign(case.id, MediatorAssign(volunteer_id=mediator, assigned_on=date(2026, 11, 3)))
+        mediation.record_session(
+            case.id, SessionCreate(held_on=date(2026, 11, 5), notes="双方同意加装接水管")
+        )

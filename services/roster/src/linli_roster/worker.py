@@ -1,4 +1,5 @@
-"""The roster's Celery worker and beat schedule: daily sweeps, fanned out one task per committee.
+"""The roster's Celery worker and beat schedule: daily sweeps (inactivity flags, qualification expiry,
+public notices taking effect), fanned out one task per committee.
 
 Run with `celery -A linli_roster.worker:celery worker` and `celery -A linli_roster.worker:celery beat`.
 """
@@ -17,6 +18,8 @@ from sqlalchemy import select
 from linli_roster.activity.tasks import flag_inactive
 from linli_roster.config import RosterSettings, get_settings
 from linli_roster.database import directory
+from linli_roster.recruitment.tasks import apply_due_notices
+from linli_roster.training.tasks import expire_qualifications
 from linli_shared.db import Database
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
 from linli_shared.worker import make_celery
@@ -54,7 +57,9 @@ def create_worker(settings: RosterSettings, database: Database | None = None) ->
         today = date.fromisoformat(day) if day else datetime.now(SHANGHAI).date()
         committee = uuid.UUID(tenant_id)
         return {
-            "flagged_inactive": flag_inactive(db, committee, tenant_path, today, settings.inactivity_months)
+            "flagged_inactive": flag_inactive(db, committee, tenant_path, today, settings.inactivity_months),
+            "qualifications_expired": expire_qualifications(db, committee, tenant_path, today),
+            "notices_applied": apply_due_notices(db, committee, tenant_path, today),
         }
 
     app.conf.beat_schedule = {

@@ -4,6 +4,7 @@ when each volunteer last served (for the inactivity rule of the exit mechanism).
 
 from __future__ import annotations
 
+from linli_roster import models  # noqa: F401 - every table must be known to follow a moved committee
 from linli_roster.activity.consumers import SERVICE_RECORDED, SERVICE_RECORDS_TOPIC, record_service
 from linli_roster.database import directory
 from linli_shared.events.consumer import Handler

@@ -6,6 +6,9 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
+from linli_roster.events.groups import GROUP_EVENTS, GROUP_TOPICS
+from linli_roster.events.recruitment import RECRUITMENT_EVENTS, RECRUITMENT_TOPICS
+from linli_roster.events.training import TRAINING_EVENTS, TRAINING_TOPICS
 from linli_shared.events.envelope import EventPayload, EventSpec
 
 VOLUNTEERS_TOPIC = "roster.volunteers"
@@ -113,5 +116,8 @@ ALL_EVENTS = (
     VOLUNTEER_EXITED,
     VOLUNTEER_REJOINED,
     AREA_CHANGED,
+    *TRAINING_EVENTS,
+    *GROUP_EVENTS,
+    *RECRUITMENT_EVENTS,
 )
-TOPICS = (VOLUNTEERS_TOPIC, AREAS_TOPIC)
+TOPICS = (VOLUNTEERS_TOPIC, AREAS_TOPIC, *TRAINING_TOPICS, *GROUP_TOPICS, *RECRUITMENT_TOPICS)

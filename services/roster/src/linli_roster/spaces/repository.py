@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linli_roster.spaces.models import Area
-from linli_roster.volunteers.models import Volunteer
+from linli_roster.volunteers.models import Status, Volunteer
 from linli_shared.db import within
 from linli_shared.tenancy import TenantContext
 
@@ -26,7 +26,10 @@ class AreaRepository:
             select(Area, Volunteer.name)
             .outerjoin(
                 Volunteer,
-                (Volunteer.tenant_id == Area.tenant_id) & (Volunteer.id == Area.responsible_volunteer_id),
+                # a responsible person who has exited answers for nothing: no name, so a coverage gap
+                (Volunteer.tenant_id == Area.tenant_id)
+                & (Volunteer.id == Area.responsible_volunteer_id)
+                & (Volunteer.status == Status.ACTIVE),
             )
             .where(within(Area.tenant_path, self.context.tenant_path), Area.active.is_(True))
             .order_by(Area.kind, Area.name)

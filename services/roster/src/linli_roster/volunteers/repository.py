@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -54,7 +55,9 @@ class VolunteerRepository:
                     VolunteerRole.tenant_id == Volunteer.tenant_id,
                     VolunteerRole.volunteer_id == Volunteer.id,
                     VolunteerRole.role == where.role,
-                    VolunteerRole.ends_on.is_(None),
+                    # held: not ended, and within its term (a term may have a planned end date)
+                    VolunteerRole.ended_reason.is_(None),
+                    or_(VolunteerRole.ends_on.is_(None), VolunteerRole.ends_on >= date.today()),
                 )
                 .exists()
             )

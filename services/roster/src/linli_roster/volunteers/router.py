@@ -36,7 +36,7 @@ def list_volunteers(
     role: RoleKind | None = None,
     area_id: uuid.UUID | None = None,
     name: Annotated[str | None, Query(min_length=1, max_length=50, pattern=PLAIN_TEXT)] = None,
-    phone_suffix: Annotated[str | None, Query(pattern=r"^\d{3,11}$")] = None,
+    phone_suffix: Annotated[str | None, Query(pattern=r"^[0-9]{3,11}$")] = None,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> VolunteerPage:

@@ -12,10 +12,14 @@ from linli_shared.validation import PLAIN_TEXT
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=PLAIN_TEXT)
 ]
-#: mainland mobile numbers (the committees' volunteers are reached by phone and WeChat)
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9]\d{9}$")]
-#: the 18-character resident ID number; the last character may be X
-IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^\d{17}[\dX]$")]
+#: mainland mobile numbers (the committees' volunteers are reached by phone and WeChat). ASCII digits only:
+#: the validator's `\d` would also match full-width and other scripts' digits.
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9][0-9]{9}$")]
+#: the 18-character resident ID number; the last character may be X (the pattern sees the text before
+#: `to_upper`, so a lower-case x is accepted here and stored upper-case)
+IdNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[0-9]{17}[0-9Xx]$")
+]
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=PLAIN_TEXT)
 ]

@@ -186,7 +186,8 @@ class VolunteerService:
         volunteer.status = Status.EXITED
         today = date.today()
         for role in self.volunteers.roles_of([volunteer.id])[volunteer.id]:
-            if role.ended_reason is None:
+            # a term that already ran out keeps its end date; live ones end on the day of the exit
+            if role.ended_reason is None and (role.ends_on is None or role.ends_on >= today):
                 role.ends_on = max(today, role.starts_on)
                 role.ended_reason = f"exit: {request.kind.value}"
                 self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, _role_event(role))
@@ -334,6 +335,9 @@ def _encode(name: str, volunteer_id: uuid.UUID) -> str:
 def _decode(cursor: str) -> tuple[str, uuid.UUID]:
     try:
         name, volunteer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(name), uuid.UUID(volunteer_id)
+        # only what `_encode` writes: a crafted cursor must not reach the query (NUL, numbers, lists)
+        if not isinstance(name, str) or not isinstance(volunteer_id, str) or "\x00" in name:
+            raise ValueError("not a cursor")
+        return name, uuid.UUID(volunteer_id)
     except (ValueError, TypeError) as error:
         raise Invalid("The cursor is not valid.") from error

@@ -1,0 +1,25 @@
+"""Mediation cases are confidential: only the committee's tenant admins read or write them through the API.
+
+Staff, auditors and town or district admins — who otherwise read the roster — are refused (403) on every
+mediation endpoint; the cases never appear in roll-ups. A token acting for no committee is refused too."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from linli_shared.auth import CurrentContext
+from linli_shared.problems import Forbidden
+from linli_shared.tenancy import Role, TenantContext
+
+MEDIATION_ROLES = frozenset({Role.TENANT_ADMIN})
+
+
+def mediation_context(context: CurrentContext) -> TenantContext:
+    if context.role not in MEDIATION_ROLES or context.tenant_id is None:
+        raise Forbidden("Mediation cases are visible only to the committee's administrators.")
+    return context
+
+
+MediationAdmin = Annotated[TenantContext, Depends(mediation_context)]
