@@ -33,7 +33,8 @@ Writer = Annotated[TenantContext, Depends(require_role(WRITERS))]
 
 
 def committee_of(context: TenantContext) -> TenantContext:
-    """Roster records belong to a committee; town and district admins only read."""
-    if context.tenant_id is None or context.role not in WRITERS:
+    """Roster records belong to a committee: its staff change them, and so do its own scheduled jobs
+    (a service context for that committee); town and district admins only read."""
+    if context.tenant_id is None or context.role not in WRITERS | {Role.SERVICE}:
         raise Forbidden("Only a committee's staff change its roster.")
     return context

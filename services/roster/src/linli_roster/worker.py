@@ -18,6 +18,7 @@ from sqlalchemy import select
 from linli_roster.activity.tasks import flag_inactive
 from linli_roster.config import RosterSettings, get_settings
 from linli_roster.database import directory
+from linli_roster.protection import IdNumberCipher
 from linli_roster.recruitment.tasks import apply_due_notices
 from linli_roster.training.tasks import expire_qualifications
 from linli_shared.db import Database
@@ -32,6 +33,7 @@ FAN_OUT = TenantContext(tenant_id=None, tenant_path=ROOT_LABEL, role=Role.SERVIC
 def create_worker(settings: RosterSettings, database: Database | None = None) -> Celery:
     app = make_celery(settings)
     db = database or Database.from_url(settings.database_url, pool_size=2)
+    cipher = IdNumberCipher(settings.id_number_keys)
 
     @app.task(name="roster.sweeps.fan_out")  # type: ignore[untyped-decorator]
     def fan_out(day: str | None = None) -> int:
@@ -59,7 +61,7 @@ def create_worker(settings: RosterSettings, database: Database | None = None) ->
         return {
             "flagged_inactive": flag_inactive(db, committee, tenant_path, today, settings.inactivity_months),
             "qualifications_expired": expire_qualifications(db, committee, tenant_path, today),
-            "notices_applied": apply_due_notices(db, committee, tenant_path, today),
+            "notices_applied": apply_due_notices(db, committee, tenant_path, today, cipher),
         }
 
     app.conf.beat_schedule = {

@@ -26,6 +26,7 @@ class Recruit:
     database: Any
     client_identity: TestClient
     sync: Callable[[], int]
+    settings: Any
 
     @staticmethod
     def phone() -> str:
@@ -77,6 +78,6 @@ class Recruit:
 
 
 @pytest.fixture
-def recruit(roster_client, client, login, world, roster_database, sync_directory) -> Recruit:
+def recruit(roster_client, client, login, world, roster_database, roster_settings, sync_directory) -> Recruit:
     sync_directory()
-    return Recruit(roster_client, login, world, roster_database, client, sync_directory)
+    return Recruit(roster_client, login, world, roster_database, client, sync_directory, roster_settings)

@@ -7,6 +7,7 @@ import jsonschema
 
 from linli_roster.events.recruitment import RECRUITMENT_EVENTS
 from linli_roster.events.types import ALL_EVENTS
+from linli_roster.protection import IdNumberCipher
 from linli_roster.recruitment.tasks import apply_due_notices
 from linli_shared.events.schemas import load_schema, stale_schemas
 
@@ -212,7 +213,11 @@ def test_every_recruitment_event_matches_its_committed_schema(recruit):
     world = recruit.world
     assert (
         apply_due_notices(
-            recruit.database, world.committee.id, world.committee.path, date.today() + timedelta(days=1)
+            recruit.database,
+            world.committee.id,
+            world.committee.path,
+            date.today() + timedelta(days=1),
+            IdNumberCipher(recruit.settings.id_number_keys),
         )
         == 1
     )

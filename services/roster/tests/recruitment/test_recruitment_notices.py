@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from linli_roster.protection import IdNumberCipher
 from linli_roster.recruitment.tasks import apply_due_notices
 
 TODAY = date.today()
@@ -9,7 +10,8 @@ TODAY = date.today()
 
 def run(recruit, today):
     world = recruit.world
-    return apply_due_notices(recruit.database, world.committee.id, world.committee.path, today)
+    cipher = IdNumberCipher(recruit.settings.id_number_keys)
+    return apply_due_notices(recruit.database, world.committee.id, world.committee.path, today, cipher)
 
 
 def test_notice_without_objections_takes_effect_once(recruit):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -18,30 +17,16 @@ from linli_shared.tenancy import Role, TenantContext
 SUBJECT = "task:apply_due_notices"
 
 
-class _NoIdNumbers(IdNumberCipher):
-    """The job writes no ID numbers and shows none (it acts as staff, who see them masked)."""
-
-    def __init__(self) -> None:
-        self._keys = {}
-        self.current = ""
-
-    def seal(self, plaintext: str, tenant_id: str) -> bytes:
-        raise RuntimeError("the notice job handles no ID numbers")
-
-    def open(self, sealed: bytes, tenant_id: str) -> str:
-        raise RuntimeError("the notice job handles no ID numbers")
-
-
-def apply_due_notices(database: Database, tenant_id: uuid.UUID, tenant_path: str, today: date) -> int:
+def apply_due_notices(
+    database: Database, tenant_id: uuid.UUID, tenant_path: str, today: date, cipher: IdNumberCipher
+) -> int:
     """公示期满: every open notice whose period ended before `today` concludes — effective (tier → backbone,
     through the volunteer service, so the tier event and history are written) unless an objection was
     upheld. Notices with objections not yet ruled on wait. Idempotent; returns how many notices concluded."""
     context = TenantContext(tenant_id=tenant_id, tenant_path=tenant_path, role=Role.SERVICE, subject=SUBJECT)
-    # the volunteer and recruitment use cases are the committee's own; the job acts for the committee
-    acting = replace(context, role=Role.STAFF)
     with database.transaction(context) as session:
         active = select(directory.table.c.active).where(directory.table.c.id == tenant_id)
         if session.scalar(active) is False:  # a deactivated committee's roster is read-only
             return 0
-        volunteers = VolunteerService(session, acting, _NoIdNumbers())
-        return RecruitmentService(session, acting, volunteers).apply_due(today)
+        volunteers = VolunteerService(session, context, cipher)
+        return RecruitmentService(session, context, volunteers).apply_due(today)
