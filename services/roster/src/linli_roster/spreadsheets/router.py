@@ -5,12 +5,11 @@ Include this router before the volunteers router: `/v1/volunteers/{volunteer_id}
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from linli_roster.access import WRITERS, Reader, require_role
 from linli_roster.spreadsheets.exceptions import NotASpreadsheet, SpreadsheetTooLarge
@@ -18,12 +17,9 @@ from linli_roster.spreadsheets.exporter import XLSX_MEDIA_TYPE, RosterExport
 from linli_roster.spreadsheets.importer import VolunteerImport
 from linli_roster.spreadsheets.reader import MAX_FILE_BYTES
 from linli_roster.spreadsheets.schemas import ImportPreview, ImportResult
-from linli_roster.volunteers.dependencies import VolunteerServiceDep
-from linli_roster.volunteers.models import RoleKind, Status, Tier
-from linli_roster.volunteers.repository import VolunteerFilter
+from linli_roster.volunteers.dependencies import VolunteerFilterDep, VolunteerServiceDep
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
-from linli_shared.validation import PLAIN_TEXT
 
 router = APIRouter(prefix="/v1/volunteers", tags=["spreadsheets"], responses=PROBLEM_RESPONSES)
 #: browsers and some clients label an upload generically
@@ -89,17 +85,7 @@ def import_volunteers(
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
 )
-def export_volunteers(
-    context: Reader,
-    session: ContextSession,
-    status_: Annotated[Status | None, Query(alias="status")] = Status.ACTIVE,
-    tier: Tier | None = None,
-    role: RoleKind | None = None,
-    area_id: uuid.UUID | None = None,
-    name: Annotated[str | None, Query(min_length=1, max_length=50, pattern=PLAIN_TEXT)] = None,
-    phone_suffix: Annotated[str | None, Query(pattern=r"^[0-9]{3,11}$")] = None,
-) -> Response:
-    where = VolunteerFilter(status_, tier, role, area_id, name, phone_suffix)
+def export_volunteers(context: Reader, session: ContextSession, where: VolunteerFilterDep) -> Response:
     today = date.today()
     content = RosterExport(session, context).workbook(where, today)
     filename = f"志愿者名册-{today.isoformat()}.xlsx"

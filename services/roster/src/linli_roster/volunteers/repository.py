@@ -9,6 +9,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from linli_roster.spaces.models import Area
+from linli_roster.training.models import Qualification
+from linli_roster.training.repository import valid_on
 from linli_roster.volunteers.models import RoleKind, Status, Tier, Volunteer, VolunteerChange, VolunteerRole
 from linli_shared.db import within
 from linli_shared.tenancy import TenantContext
@@ -22,6 +24,8 @@ class VolunteerFilter:
     area_id: uuid.UUID | None = None
     name: str | None = None
     phone_suffix: str | None = None
+    #: holds a valid qualification of this name today (e.g. 应急救护证)
+    qualification: str | None = None
 
 
 class VolunteerRepository:
@@ -63,6 +67,17 @@ class VolunteerRepository:
             )
         if where.area_id is not None:
             query = query.where(Volunteer.building_id.in_(self._buildings_within(where.area_id)))
+        if where.qualification is not None:
+            query = query.where(
+                select(Qualification.id)
+                .where(
+                    Qualification.tenant_id == Volunteer.tenant_id,
+                    Qualification.volunteer_id == Volunteer.id,
+                    Qualification.name == where.qualification,
+                    valid_on(date.today()),
+                )
+                .exists()
+            )
         if after is not None:
             name, volunteer_id = after
             query = query.where(

@@ -6,9 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from linli_roster.access import WRITERS, require_role
-from linli_roster.volunteers.dependencies import VolunteerServiceDep
-from linli_roster.volunteers.models import RoleKind, Status, Tier
-from linli_roster.volunteers.repository import VolunteerFilter
+from linli_roster.volunteers.dependencies import VolunteerFilterDep, VolunteerServiceDep
 from linli_roster.volunteers.schemas import (
     ChangeOut,
     Exit,
@@ -22,7 +20,6 @@ from linli_roster.volunteers.schemas import (
     VolunteerUpdate,
 )
 from linli_shared.openapi import PROBLEM_RESPONSES
-from linli_shared.validation import PLAIN_TEXT
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], responses=PROBLEM_RESPONSES)
 Writers = [Depends(require_role(WRITERS))]
@@ -31,16 +28,10 @@ Writers = [Depends(require_role(WRITERS))]
 @router.get("", summary="The roster: filter, search by name or phone suffix, page with a cursor")
 def list_volunteers(
     service: VolunteerServiceDep,
-    status_: Annotated[Status | None, Query(alias="status")] = Status.ACTIVE,
-    tier: Tier | None = None,
-    role: RoleKind | None = None,
-    area_id: uuid.UUID | None = None,
-    name: Annotated[str | None, Query(min_length=1, max_length=50, pattern=PLAIN_TEXT)] = None,
-    phone_suffix: Annotated[str | None, Query(pattern=r"^[0-9]{3,11}$")] = None,
+    where: VolunteerFilterDep,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> VolunteerPage:
-    where = VolunteerFilter(status_, tier, role, area_id, name, phone_suffix)
     return service.page(where, cursor, limit)
 
 
