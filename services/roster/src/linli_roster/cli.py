@@ -22,6 +22,25 @@ def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=_seed)
 
 
+def reencrypt(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    commands.add_parser(
+        "reencrypt-id-numbers",
+        help="after putting a new key in front of ID_NUMBER_KEYS, move old rows onto it",
+    ).set_defaults(handler=_reencrypt)
+
+
+def _reencrypt(args: argparse.Namespace, settings: RosterSettings) -> None:
+    from linli_roster.protection import IdNumberCipher
+    from linli_roster.volunteers.tasks import reencrypt_id_numbers
+
+    database = Database.from_url(settings.database_url, pool_size=1)
+    try:
+        moved = reencrypt_id_numbers(database, IdNumberCipher(settings.id_number_keys))
+        sys.stdout.write(f"{moved} ID numbers moved to key {settings.id_number_keys.split(':', 1)[0]}\n")
+    finally:
+        database.dispose()
+
+
 def _seed(args: argparse.Namespace, settings: RosterSettings) -> None:
     from linli_roster.protection import IdNumberCipher
     from linli_roster.seed import seed_committee, seed_programmes
@@ -47,7 +66,7 @@ cli = ServiceCli(
     events=ALL_EVENTS,
     package_dir=Path(__file__).resolve().parent,
     port=8002,
-    extras=(seed,),
+    extras=(seed, reencrypt),
 )
 
 

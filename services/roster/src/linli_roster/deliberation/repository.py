@@ -57,9 +57,7 @@ class DeliberationRepository:
                     self._mine(Membership.tenant_path),
                 )
                 .group_by(Membership.group_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         topics = dict(
             self.session.execute(
@@ -70,9 +68,7 @@ class DeliberationRepository:
                     self._mine(Topic.tenant_path),
                 )
                 .group_by(Topic.group_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         return {group_id: (members.get(group_id, 0), topics.get(group_id, 0)) for group_id in group_ids}
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from linli_roster.recruitment.models import (
@@ -191,7 +192,7 @@ class RecruitmentRepository:
         rows = self.session.scalars(
             select(Score)
             .where(Score.candidate_id.in_(candidate_ids), self._mine(Score.tenant_path))
-            .distinct(Score.candidate_id)
+            .ext(distinct_on(Score.candidate_id))
             .order_by(Score.candidate_id, Score.scored_at.desc(), Score.id.desc())
         ).all()
         return {score.candidate_id: score for score in rows}
