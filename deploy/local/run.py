@@ -65,18 +65,21 @@ SERVICES = (Service("identity", 8001), Service("roster", 8002, celery=True))
 
 
 def secrets_file() -> dict[str, str]:
-    """Per-machine secrets for the local run, made once and kept in .run/ (never committed)."""
+    """Per-machine secrets for the local run, made once and kept in .run/ (never committed); a secret that
+    a newer version needs is added to an existing file."""
     path = STATE / "secrets.json"
-    if path.exists():
-        loaded: dict[str, str] = json.loads(path.read_text())
-        return loaded
-    values = {
-        "database_password": secrets.token_urlsafe(16),
-        "key_encryption_key": secrets.token_hex(32),
-        "id_number_keys": "k1:" + secrets.token_hex(32),
+    values: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    fresh = {
+        "database_password": lambda: secrets.token_urlsafe(16),
+        "key_encryption_key": lambda: secrets.token_hex(32),
+        "id_number_keys": lambda: "k1:" + secrets.token_hex(32),
+        "roster_client_secret": lambda: secrets.token_urlsafe(24),
     }
-    path.write_text(json.dumps(values))
-    path.chmod(0o600)
+    missing = {name: make() for name, make in fresh.items() if name not in values}
+    if missing:
+        values.update(missing)
+        path.write_text(json.dumps(values))
+        path.chmod(0o600)
     return values
 
 
@@ -96,6 +99,10 @@ def service_environment(service: Service, admin_url: str, bootstrap: str) -> dic
         "KAFKA_TOPIC_PARTITIONS": "3",
         "KEY_ENCRYPTION_KEY": secret["key_encryption_key"],
         "ID_NUMBER_KEYS": secret["id_number_keys"],
+        # the roster asks identity for volunteers' login invitations with its own client credentials
+        "IDENTITY_URL": "http://127.0.0.1:8001",
+        "SERVICE_CLIENT_ID": "roster",
+        "SERVICE_CLIENT_SECRET": secret["roster_client_secret"],
         "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
         "LOG_JSON": "false",
     }
@@ -166,6 +173,10 @@ def main() -> int:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
+            if service.name == "identity":
+                client = ["--client-id", "roster", "--secret", secrets_file()["roster_client_secret"]]
+                scopes = ["--scopes", "tenants:read invitations:volunteer"]
+                subprocess.run([*service.cli, "add-service-client", *client, *scopes], env=env, check=True)
             for command, argv in service.processes().items():
                 log = (logs / f"{service.name}-{command}.log").open("ab")
                 processes.append(

@@ -142,6 +142,7 @@ PROTECTED = [
     ("POST", "/v1/auth/logout"),
     ("POST", "/v1/auth/password"),
     ("POST", "/v1/memberships/{membership_id}/revoke"),
+    ("POST", "/v1/service/tenants/{tenant_id}/volunteer-invitations"),
     ("POST", "/v1/tenants"),
     ("POST", "/v1/tenants/{tenant_id}/deactivate"),
     ("POST", "/v1/tenants/{tenant_id}/invitations"),

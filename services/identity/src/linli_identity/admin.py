@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from linli_identity.accounts.roles import ROLE_SCOPES
+from linli_identity.accounts.roles import INVITATIONS_VOLUNTEER, ROLE_SCOPES
 from linli_identity.audit.service import Actor
 from linli_identity.auth.models import ServiceClient
 from linli_identity.auth.passwords import hash_password
@@ -27,8 +27,9 @@ def create_district(database: Database, name: str, slug: str) -> uuid.UUID:
         return TenantService(session, Actor(PLATFORM)).create_district(name, slug).id
 
 
-#: service tokens act at the platform root, so they may only ever read
-SERVICE_SCOPES = frozenset(ROLE_SCOPES[Role.SERVICE])
+#: service tokens act at the platform root, so they may only ever read, except for one narrow write:
+#: inviting a committee's volunteers (the roster gives volunteers their logins)
+SERVICE_SCOPES = frozenset(ROLE_SCOPES[Role.SERVICE]) | {INVITATIONS_VOLUNTEER}
 
 
 def add_service_client(database: Database, client_id: str, secret: str, scopes: list[str]) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from linli_shared.settings import ServiceSettings
@@ -18,6 +18,11 @@ class RosterSettings(ServiceSettings):
     #: keys that encrypt ID numbers at rest, newest first: "kid:hex32bytes,kid:hex32bytes". Adding a key in
     #: front rotates (new writes use it; `linli-roster reencrypt` moves old rows); old keys keep decrypting.
     id_number_keys: str = Field(pattern=r"^[a-z0-9]{1,16}:[0-9a-f]{64}(,[a-z0-9]{1,16}:[0-9a-f]{64})*$")
+    #: volunteer logins: the roster asks the identity service for invitations with a client-credentials
+    #: token; without a secret, staff cannot give volunteers logins (the endpoint answers 503)
+    identity_url: str = "http://127.0.0.1:8001"
+    service_client_id: str = "roster"
+    service_client_secret: SecretStr | None = None
 
 
 @lru_cache

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from linli_roster.activity.router import router as activity_router
 from linli_roster.config import RosterSettings, get_settings
 from linli_roster.deliberation.router import router as deliberation_router
+from linli_roster.logins.identity_client import identity_client_for
+from linli_roster.logins.router import router as logins_router
 from linli_roster.mediation.router import router as mediation_router
 from linli_roster.mentoring.router import router as mentoring_router
 from linli_roster.recruitment.router import router as recruitment_router
@@ -29,8 +31,10 @@ def create_app(
     settings: RosterSettings | None = None,
     database: Database | None = None,
     jwks_http: httpx.Client | None = None,
+    identity_http: httpx.Client | None = None,
 ) -> FastAPI:
-    """`jwks_http` lets tests fetch the identity service's JWKS from an in-process identity app."""
+    """`jwks_http` lets tests fetch the identity service's JWKS from an in-process identity app, and
+    `identity_http` lets them call its API (volunteer login invitations)."""
     settings = settings or get_settings()
     database = database or Database.from_url(settings.database_url, settings.database_pool_size)
 
@@ -50,9 +54,11 @@ def create_app(
     app.state.token_verifier = TokenVerifier(
         JwksCache(settings.jwks_url, http=jwks_http), issuer=settings.issuer
     )
+    app.state.identity = identity_client_for(settings, identity_http)
     wire_common(app, settings.service_name, database, settings.max_request_bytes)
     for router in (
         spreadsheets_router,  # before volunteers: /v1/volunteers/{volunteer_id} would take export.xlsx
+        logins_router,  # before volunteers too: /v1/volunteers/{volunteer_id}/login-invitation
         volunteers_router,
         spaces_router,
         rules_router,

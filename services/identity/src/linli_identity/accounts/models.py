@@ -17,7 +17,9 @@ class User(IdentityBase):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: a mainland mobile number; a user has an email, a phone, or both
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -51,7 +53,10 @@ class Invitation(IdentityBase):
     tenant_id: Mapped[uuid.UUID]
     id: Mapped[uuid.UUID]
     tenant_path: Mapped[str] = mapped_column(Ltree)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: the record another service keeps for this person, e.g. ``roster:volunteer:<uuid>``
+    external_ref: Mapped[str | None] = mapped_column(String(80))
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

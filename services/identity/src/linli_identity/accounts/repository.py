@@ -40,12 +40,16 @@ class AccountRepository:
             .order_by(Invitation.created_at.desc())
         ).all()
 
-    def revoke_pending_invitations(self, tenant_id: uuid.UUID, email: str, role: str) -> None:
+    def revoke_pending_invitations(
+        self, tenant_id: uuid.UUID, email: str | None, phone: str | None, role: str
+    ) -> None:
+        """A new invitation replaces the pending ones for the same person (by email or phone) and role."""
+        same_person = Invitation.email == email if email is not None else Invitation.phone == phone
         self.session.execute(
             update(Invitation)
             .where(
                 Invitation.tenant_id == tenant_id,
-                Invitation.email == email,
+                same_person,
                 Invitation.role == role,
                 Invitation.accepted_at.is_(None),
                 Invitation.revoked_at.is_(None),
@@ -100,3 +104,6 @@ class InvitationLookup:
 
     def user_by_email(self, email: str) -> User | None:
         return self.session.scalars(select(User).where(User.email == email).with_for_update()).first()
+
+    def user_by_phone(self, phone: str) -> User | None:
+        return self.session.scalars(select(User).where(User.phone == phone).with_for_update()).first()

@@ -10,6 +10,8 @@ TENANTS_WRITE = "tenants:write"
 MEMBERS_READ = "members:read"
 MEMBERS_WRITE = "members:write"
 AUDIT_READ = "audit:read"
+#: a service (the roster) gives a committee's volunteers their logins; only service clients hold it
+INVITATIONS_VOLUNTEER = "invitations:volunteer"
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.PLATFORM: frozenset({TENANTS_READ, TENANTS_WRITE, MEMBERS_READ, MEMBERS_WRITE, AUDIT_READ}),
@@ -42,6 +44,7 @@ INVITABLE: dict[Role, frozenset[Role]] = {
     Role.TOWN_ADMIN: frozenset({Role.TOWN_ADMIN}) | _COMMITTEE_ROLES,
     Role.TENANT_ADMIN: _COMMITTEE_ROLES,
     Role.STAFF: frozenset({Role.VOLUNTEER}),
+    Role.SERVICE: frozenset({Role.VOLUNTEER}),
 }
 
 #: when one person holds several memberships, login picks the broadest unless told otherwise.

@@ -5,13 +5,14 @@ import uuid
 from fastapi import APIRouter, Depends, Request, status
 
 from linli_identity.accounts.dependencies import AccountServiceDep, SettingsDep
-from linli_identity.accounts.roles import MEMBERS_READ, MEMBERS_WRITE
+from linli_identity.accounts.roles import INVITATIONS_VOLUNTEER, MEMBERS_READ, MEMBERS_WRITE
 from linli_identity.accounts.schemas import (
     InvitationAccept,
     InvitationCreate,
     InvitationIssued,
     InvitationOut,
     MembershipOut,
+    VolunteerInvitationCreate,
 )
 from linli_identity.accounts.service import accept_invitation
 from linli_identity.audit.dependencies import client_ip
@@ -23,6 +24,7 @@ from linli_shared.openapi import PROBLEM_RESPONSES
 router = APIRouter(prefix="/v1", tags=["members"], responses=PROBLEM_RESPONSES)
 Readers = [Depends(require_scopes(MEMBERS_READ))]
 Writers = [Depends(require_scopes(MEMBERS_WRITE))]
+VolunteerInviters = [Depends(require_scopes(INVITATIONS_VOLUNTEER))]
 
 
 @router.post(
@@ -35,6 +37,18 @@ def create_invitation(
     tenant_id: uuid.UUID, body: InvitationCreate, service: AccountServiceDep
 ) -> InvitationIssued:
     return service.invite(tenant_id, body)
+
+
+@router.post(
+    "/service/tenants/{tenant_id}/volunteer-invitations",
+    dependencies=VolunteerInviters,
+    status_code=status.HTTP_201_CREATED,
+    summary="A service gives a committee's volunteer a login (client-credentials token)",
+)
+def create_volunteer_invitation(
+    tenant_id: uuid.UUID, body: VolunteerInvitationCreate, service: AccountServiceDep
+) -> InvitationIssued:
+    return service.invite_volunteer(tenant_id, body)
 
 
 @router.get("/tenants/{tenant_id}/invitations", dependencies=Readers)

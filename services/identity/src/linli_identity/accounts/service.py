@@ -26,6 +26,7 @@ from linli_identity.accounts.schemas import (
     InvitationOut,
     InvitationStatus,
     MembershipOut,
+    VolunteerInvitationCreate,
 )
 from linli_identity.audit.repository import AuditRepository
 from linli_identity.audit.service import Actor, record
@@ -37,8 +38,8 @@ from linli_identity.auth.tokens import now, token_hash
 from linli_identity.config import IdentitySettings
 from linli_identity.database import messaging
 from linli_identity.events import types as events
-from linli_identity.tenants.exceptions import TenantInactive
-from linli_identity.tenants.models import Tenant
+from linli_identity.tenants.exceptions import TenantInactive, TenantNotFound
+from linli_identity.tenants.models import Tenant, TenantKind
 from linli_identity.tenants.service import TenantService
 from linli_shared.db import act_as
 from linli_shared.problems import Forbidden
@@ -60,6 +61,8 @@ def invitation_out(invitation: Invitation) -> InvitationOut:
         id=invitation.id,
         tenant_id=invitation.tenant_id,
         email=invitation.email,
+        phone=invitation.phone,
+        external_ref=invitation.external_ref,
         display_name=invitation.display_name,
         role=Role(invitation.role),
         status=invitation_status(invitation),
@@ -87,23 +90,49 @@ class AccountService:
             raise RoleNotInvitable(f"A {self.context.role.value} may not invite a {request.role.value}.")
         if ROLE_NODE_KIND.get(request.role) != tenant.kind:
             raise RoleNotAtThisNode(f"A {request.role.value} is not held at a {tenant.kind.value}.")
-        self.accounts.revoke_pending_invitations(tenant.id, request.email, request.role.value)
+        return self._issue(tenant, request.email, request.phone, request.display_name, request.role, None)
+
+    def invite_volunteer(self, tenant_id: uuid.UUID, request: VolunteerInvitationCreate) -> InvitationIssued:
+        """A service (the roster) gives one of a committee's volunteers a login. The service acts at the
+        platform root, so only an active committee qualifies: anything else is not found."""
+        tenant = self.tenants.get(tenant_id)
+        if not tenant.active or tenant.kind != TenantKind.COMMITTEE:
+            raise TenantNotFound("No active committee has this id.")
+        if not may_invite(self.context.role, Role.VOLUNTEER):
+            raise RoleNotInvitable(f"A {self.context.role.value} may not invite a volunteer.")
+        return self._issue(
+            tenant, request.email, request.phone, request.display_name, Role.VOLUNTEER, request.external_ref
+        )
+
+    def _issue(
+        self,
+        tenant: Tenant,
+        email: str | None,
+        phone: str | None,
+        display_name: str,
+        role: Role,
+        external_ref: str | None,
+    ) -> InvitationIssued:
+        self.accounts.revoke_pending_invitations(tenant.id, email, phone, role.value)
         token = secrets.token_urlsafe(32)
         invitation = Invitation(
             tenant_id=tenant.id,
             id=uuid.uuid4(),
             tenant_path=tenant.path,
-            email=request.email,
-            display_name=request.display_name,
-            role=request.role.value,
+            email=email,
+            phone=phone,
+            external_ref=external_ref,
+            display_name=display_name,
+            role=role.value,
             token_hash=token_hash(token),
             invited_by=self.context.user_id or uuid.UUID(int=0),
             expires_at=now() + timedelta(days=self.settings.invitation_days),
         )
         self.accounts.add(invitation)
-        self._audit(
-            tenant, "invitation.created", "invitation", invitation.id, email=request.email, role=request.role
-        )
+        contact = {"email": email} if email is not None else {"phone": phone}
+        if external_ref is not None:
+            contact["external_ref"] = external_ref
+        self._audit(tenant, "invitation.created", "invitation", invitation.id, role=role, **contact)
         return InvitationIssued(
             **invitation_out(invitation).model_dump(),
             token=token,
@@ -123,7 +152,8 @@ class AccountService:
             raise InvitationNotUsable("Only a pending invitation can be revoked.")
         invitation.revoked_at = now()
         self.session.flush()
-        self._audit(tenant, "invitation.revoked", "invitation", invitation.id, email=invitation.email)
+        contact = {"email": invitation.email} if invitation.email is not None else {"phone": invitation.phone}
+        self._audit(tenant, "invitation.revoked", "invitation", invitation.id, **contact)
         return invitation_out(invitation)
 
     def memberships(self, tenant_id: uuid.UUID, include_revoked: bool) -> list[MembershipOut]:
@@ -192,19 +222,29 @@ def accept_invitation(
         raise InvitationNotFound("This invitation link is not valid.")
     if invitation_status(invitation) is not InvitationStatus.PENDING:
         raise InvitationNotUsable("This invitation has expired, was revoked or was already used.")
-    act_as(session, login_email=invitation.email)
-    user = lookup.user_by_email(invitation.email)
+    if invitation.email is not None:
+        act_as(session, login_email=invitation.email)
+        user = lookup.user_by_email(invitation.email)
+    else:
+        assert invitation.phone is not None  # the table's check: one of the two is present
+        act_as(session, login_phone=invitation.phone)
+        user = lookup.user_by_phone(invitation.phone)
     registered = user is None
     if user is None:
         user = User(
             id=uuid.uuid4(),
             email=invitation.email,
+            phone=invitation.phone,
             display_name=request.display_name or invitation.display_name,
             password_hash=hash_password(request.password),
         )
         session.add(user)
         session.flush()
     elif not verify_password(user.password_hash, request.password):
+        if invitation.email is None:
+            raise ExistingAccountPassword(
+                "This phone number already has an account: enter its password to accept"
+            )
         raise ExistingAccountPassword()
     context = TenantContext(
         tenant_id=invitation.tenant_id,
@@ -229,7 +269,7 @@ def accept_invitation(
             granted_by=invitation.invited_by,
         )
         accounts.add(membership)
-        _publish_membership(session, user, membership, tenant, registered)
+        _publish_membership(session, user, membership, tenant, registered, invitation.external_ref)
     invitation.accepted_at = now()
     invitation.accepted_user_id = user.id
     session.flush()
@@ -248,7 +288,12 @@ def accept_invitation(
 
 
 def _publish_membership(
-    session: Session, user: User, membership: Membership, tenant: Tenant, registered: bool
+    session: Session,
+    user: User,
+    membership: Membership,
+    tenant: Tenant,
+    registered: bool,
+    external_ref: str | None = None,
 ) -> None:
     if registered:
         messaging.publish(
@@ -268,6 +313,7 @@ def _publish_membership(
             tenant_id=tenant.id,
             role=membership.role,
             display_name=user.display_name,
+            external_ref=external_ref,
         ),
         subject=user.id,
         tenant_id=tenant.id,
@@ -281,6 +327,7 @@ def _membership_out(membership: Membership, user: User) -> MembershipOut:
         tenant_id=membership.tenant_id,
         user_id=user.id,
         email=user.email,
+        phone=user.phone,
         display_name=user.display_name,
         role=Role(membership.role),
         created_at=membership.created_at,

@@ -21,6 +21,9 @@ class AuthRepository:
     def user_by_email(self, email: str) -> User | None:
         return self.session.scalars(select(User).where(User.email == email).with_for_update()).first()
 
+    def user_by_phone(self, phone: str) -> User | None:
+        return self.session.scalars(select(User).where(User.phone == phone).with_for_update()).first()
+
     def user(self, user_id: uuid.UUID) -> User | None:
         return self.session.get(User, user_id)
 

@@ -34,10 +34,10 @@ def _settle(outcome: Outcome) -> TokenPair:
     return outcome.tokens
 
 
-@router.post("/v1/auth/login", summary="Log in with email and password")
+@router.post("/v1/auth/login", summary="Log in with email or phone, and password")
 def login(body: LoginRequest, database: DatabaseDep, settings: SettingsDep) -> TokenPair:
     with database.transaction() as session:
-        outcome = AuthService(session, settings).login(body.email, body.password, body.tenant_id)
+        outcome = AuthService(session, settings).login(body.email, body.phone, body.password, body.tenant_id)
     return _settle(outcome)
 
 

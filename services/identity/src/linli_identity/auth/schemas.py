@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=128)]
 EmailAddress = Annotated[
@@ -15,6 +15,8 @@ EmailAddress = Annotated[
         pattern=r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
     ),
 ]
+#: a mainland China mobile number, digits only
+PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9][0-9]{9}$")]
 
 
 class _In(BaseModel):
@@ -22,11 +24,20 @@ class _In(BaseModel):
 
 
 class LoginRequest(_In):
-    email: EmailAddress
+    """Log in by email or by phone: exactly one of the two."""
+
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
     password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     tenant_id: uuid.UUID | None = Field(
         default=None, description="which membership to act as; default: broadest"
     )
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> LoginRequest:
+        if (self.email is None) == (self.phone is None):
+            raise ValueError("give either an email or a phone number")
+        return self
 
 
 class RefreshRequest(_In):
@@ -68,7 +79,8 @@ class MembershipSummary(BaseModel):
 
 class Me(BaseModel):
     user_id: uuid.UUID
-    email: str
+    email: str | None
+    phone: str | None
     display_name: str
     tenant_id: uuid.UUID | None
     role: str

@@ -47,9 +47,17 @@ class AuthService:
         self.repository = AuthRepository(session)
         self.issuer = TokenIssuer(settings)
 
-    def login(self, email: str, password: str, tenant_id: uuid.UUID | None) -> Outcome:
-        act_as(self.session, login_email=email)
-        user = self.repository.user_by_email(email)
+    def login(
+        self, email: str | None, phone: str | None, password: str, tenant_id: uuid.UUID | None
+    ) -> Outcome:
+        """By email or by phone; every refusal is the same generic one."""
+        user: User | None = None
+        if email is not None:
+            act_as(self.session, login_email=email)
+            user = self.repository.user_by_email(email)
+        elif phone is not None:
+            act_as(self.session, login_phone=phone)
+            user = self.repository.user_by_phone(phone)
         if user is None:
             burn_verification_time(password)
             return Outcome(refusal=InvalidCredentials())
@@ -146,6 +154,7 @@ class AuthService:
         return Me(
             user_id=user.id,
             email=user.email,
+            phone=user.phone,
             display_name=user.display_name,
             tenant_id=context.tenant_id,
             role=context.role.value,

@@ -50,6 +50,9 @@ class MembershipGrantedV1(EventPayload):
     tenant_id: uuid.UUID
     role: str
     display_name: str
+    #: the record another service keeps for this person, from the accepted invitation
+    #: (e.g. ``roster:volunteer:<uuid>``); absent for memberships granted otherwise
+    external_ref: str | None = None
 
 
 class MembershipRevokedV1(EventPayload):
