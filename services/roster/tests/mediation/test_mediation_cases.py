@@ -1,16 +1,20 @@
 """The mediation studio (调解工作室): intake, mediators who hold the mediator role (two make a
 co-mediation), sessions and the outcome; only tenant admins see cases; events carry no party names."""
 
+import base64
+import json
 import random
 import uuid
 from pathlib import Path
 
 import jsonschema
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from linli_roster.database import messaging
+from linli_roster.volunteers.models import Volunteer
 from linli_shared.events.schemas import load_schema
+from linli_shared.tenancy import Role, TenantContext
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "linli_roster" / "events" / "schemas"
 MEDIATION_EVENTS = {"linli.roster.mediation.case_opened.v1", "linli.roster.mediation.case_closed.v1"}
@@ -287,12 +291,12 @@ def case_with_mediator(roster_client, admin) -> tuple[str, str]:
     return cid, volunteer
 
 
-def test_nobody_but_the_tenant_admin_sees_cases(roster_client, login, sync_directory):
+def test_nobody_but_the_tenant_admin_and_the_cases_mediators_sees_cases(roster_client, login, sync_directory):
     sync_directory()
     admin = login("tenant_admin")
     cid, volunteer = case_with_mediator(roster_client, admin)
     before = roster_client.get(f"/v1/mediation-cases/{cid}", headers=admin).json()
-    for role in ("staff", "auditor", "town_admin", "district_admin", "other_town_admin", "volunteer"):
+    for role in ("staff", "auditor", "town_admin", "district_admin", "other_town_admin"):
         headers = login(role)
         for method, url, body in every_endpoint(cid, volunteer):
             response = roster_client.request(method, url, json=body, headers=headers)
@@ -462,3 +466,48 @@ def test_cases_follow_a_moved_committee(roster_client, client, login, world, syn
     sync_directory()
     case = roster_client.get(f"/v1/mediation-cases/{cid}", headers=login("tenant_admin")).json()
     assert ([m["name"] for m in case["mediators"]], len(case["sessions"])) == (["调解员"], 1)
+
+
+def test_a_mediator_with_a_login_reads_only_their_own_cases(
+    roster_client, roster_database, login, world, sync_directory
+):
+    sync_directory()
+    admin, volunteer_login = login("tenant_admin"), login("volunteer")
+    theirs, mediator_id = case_with_mediator(roster_client, admin)
+    other = open_case(roster_client, admin, summary="另一起纠纷,与该调解员无关。")["id"]
+
+    # not linked yet: a volunteer login sees no case and cannot act on any
+    assert roster_client.get("/v1/mediation-cases", headers=volunteer_login).json() == []
+    assert roster_client.get(f"/v1/mediation-cases/{theirs}", headers=volunteer_login).status_code == 404
+
+    me = roster_client.get("/v1/me/volunteer", headers=volunteer_login)
+    assert me.status_code == 404
+    user_id = login_user_id(volunteer_login)
+    # link the login to the mediator's record, as the membership-granted event does for a real invitation
+    committee = TenantContext(
+        tenant_id=world.committee.id, tenant_path=world.committee.path, role=Role.SERVICE
+    )
+    with roster_database.transaction(committee) as session:
+        session.execute(
+            update(Volunteer).where(Volunteer.id == uuid.UUID(mediator_id)).values(user_id=uuid.UUID(user_id))
+        )
+
+    listed = roster_client.get("/v1/mediation-cases", headers=volunteer_login).json()
+    assert [case["id"] for case in listed] == [theirs]
+    assert roster_client.get(f"/v1/mediation-cases/{theirs}", headers=volunteer_login).status_code == 200
+    assert roster_client.get(f"/v1/mediation-cases/{other}", headers=volunteer_login).status_code == 404
+    for method, url, body in every_endpoint(theirs, mediator_id)[2:]:
+        if method == "POST":
+            assert roster_client.request(method, url, json=body, headers=volunteer_login).status_code == 403
+
+    roster_client.post(
+        f"/v1/mediation-cases/{theirs}/mediators/{mediator_id}/release",
+        json={"released_on": "2025-09-03"},
+        headers=admin,
+    )
+    assert roster_client.get("/v1/mediation-cases", headers=volunteer_login).json() == []
+
+
+def login_user_id(headers: dict) -> str:
+    payload = headers["Authorization"].split()[1].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]

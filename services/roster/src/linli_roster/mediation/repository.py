@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from linli_roster.mediation.models import Assignment, CaseStatus, Category, MediationCase, MediationSession
 from linli_roster.volunteers.models import RoleKind, Volunteer, VolunteerRole
 from linli_shared.db import within
-from linli_shared.tenancy import TenantContext
+from linli_shared.tenancy import Role, TenantContext
 
 
 class MediationRepository:
@@ -18,13 +18,11 @@ class MediationRepository:
         self.context = context
 
     def case(self, case_id: uuid.UUID, for_update: bool = False) -> MediationCase | None:
-        query = select(MediationCase).where(
-            MediationCase.id == case_id, within(MediationCase.tenant_path, self.context.tenant_path)
-        )
+        query = select(MediationCase).where(MediationCase.id == case_id, self._visible())
         return self.session.scalars(query.with_for_update() if for_update else query).first()
 
     def cases(self, status: CaseStatus | None, category: Category | None) -> Sequence[MediationCase]:
-        query = select(MediationCase).where(within(MediationCase.tenant_path, self.context.tenant_path))
+        query = select(MediationCase).where(self._visible())
         if status is not None:
             query = query.where(MediationCase.status == status)
         if category is not None:
@@ -34,6 +32,27 @@ class MediationRepository:
                 MediationCase.received_on.desc(), MediationCase.created_at.desc(), MediationCase.id
             )
         ).all()
+
+    def _visible(self) -> ColumnElement[bool]:
+        """The committee's cases; for a mediator, only those they are assigned to and not released from."""
+        in_committee = within(MediationCase.tenant_path, self.context.tenant_path)
+        if self.context.role is not Role.VOLUNTEER:
+            return in_committee
+        assigned_to_me = (
+            select(Assignment.id)
+            .join(
+                Volunteer,
+                (Volunteer.tenant_id == Assignment.tenant_id) & (Volunteer.id == Assignment.volunteer_id),
+            )
+            .where(
+                Assignment.tenant_id == MediationCase.tenant_id,
+                Assignment.case_id == MediationCase.id,
+                Assignment.released_on.is_(None),
+                Volunteer.user_id == self.context.user_id,
+            )
+            .exists()
+        )
+        return and_(in_committee, assigned_to_me)
 
     def assignments(self, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[tuple[Assignment, str]]]:
         found: dict[uuid.UUID, list[tuple[Assignment, str]]] = {case_id: [] for case_id in case_ids}

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from linli_roster.mediation.access import MediationAdmin
+from linli_roster.mediation.access import MediationAdmin, MediationReader
 from linli_roster.mediation.models import CaseStatus, Category
 from linli_roster.mediation.schemas import (
     CaseClose,
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/v1/mediation-cases", tags=["mediation"], responses=P
 
 @router.get("", summary="The mediation studio's cases (调解工作室), newest first")
 def list_cases(
-    context: MediationAdmin,
+    context: MediationReader,
     session: ContextSession,
     status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
     category: Category | None = None,
@@ -43,7 +43,7 @@ def open_case(body: CaseCreate, context: MediationAdmin, session: ContextSession
 
 
 @router.get("/{case_id}", summary="A case with its mediators and sessions")
-def get_case(case_id: uuid.UUID, context: MediationAdmin, session: ContextSession) -> CaseOut:
+def get_case(case_id: uuid.UUID, context: MediationReader, session: ContextSession) -> CaseOut:
     return MediationService(session, context).case(case_id)
 
 
