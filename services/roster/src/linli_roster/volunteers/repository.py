@@ -5,9 +5,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from linli_roster.deliberation.models import Membership
+from linli_roster.mediation.models import Assignment
+from linli_roster.mentoring.models import MentorPair
 from linli_roster.spaces.models import Area
 from linli_roster.training.models import Qualification
 from linli_roster.training.repository import valid_on
@@ -129,6 +132,40 @@ class VolunteerRepository:
             )
             .order_by(VolunteerChange.at, VolunteerChange.id)
         ).all()
+
+    def end_commitments(self, volunteer: Volunteer, on: date, reason: str) -> None:
+        """An exit also ends what the person was part of: open mentor pairs (either side), deliberation-group
+        memberships and mediation-case assignments. Rows stay, with the date and reason, as history."""
+        scope = (
+            within(MentorPair.tenant_path, self.context.tenant_path),
+            MentorPair.tenant_id == volunteer.tenant_id,
+        )
+        self.session.execute(
+            update(MentorPair)
+            .where(*scope, MentorPair.ended_on.is_(None))
+            .where(or_(MentorPair.mentor_id == volunteer.id, MentorPair.mentee_id == volunteer.id))
+            .values(ended_on=func.greatest(MentorPair.starts_on, on), ended_reason=reason)
+        )
+        self.session.execute(
+            update(Membership)
+            .where(
+                within(Membership.tenant_path, self.context.tenant_path),
+                Membership.tenant_id == volunteer.tenant_id,
+                Membership.volunteer_id == volunteer.id,
+                Membership.left_on.is_(None),
+            )
+            .values(left_on=func.greatest(Membership.joined_on, on), left_reason=reason[:500])
+        )
+        self.session.execute(
+            update(Assignment)
+            .where(
+                within(Assignment.tenant_path, self.context.tenant_path),
+                Assignment.tenant_id == volunteer.tenant_id,
+                Assignment.volunteer_id == volunteer.id,
+                Assignment.released_on.is_(None),
+            )
+            .values(released_on=func.greatest(Assignment.assigned_on, on))
+        )
 
     def add(self, row: object) -> None:
         self.session.add(row)

@@ -180,7 +180,8 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def exit(self, volunteer_id: uuid.UUID, request: Exit) -> VolunteerOut:
-        """Exits keep the person and their history; live roles end the same day."""
+        """Exits keep the person and their history; live roles, mentor pairs, group memberships and case
+        assignments end the same day."""
         self._writable()
         volunteer = self._active(volunteer_id)
         volunteer.status = Status.EXITED
@@ -191,6 +192,7 @@ class VolunteerService:
                 role.ends_on = max(today, role.starts_on)
                 role.ended_reason = f"exit: {request.kind.value}"
                 self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, _role_event(role))
+        self.volunteers.end_commitments(volunteer, today, f"exit: {request.kind.value}")
         self._save(volunteer)
         self._record(volunteer, "exited", request.kind.value, request.reason)
         self._publish(
