@@ -18,7 +18,8 @@ from linli_roster.protection import mask_id_number
 from linli_roster.volunteers.exceptions import VolunteerNotFound
 from linli_roster.volunteers.models import Volunteer, VolunteerChange
 from linli_roster.volunteers.repository import VolunteerRepository
-from linli_roster.volunteers.schemas import RoleOut, VolunteerOut
+from linli_roster.volunteers.schemas import VolunteerOut
+from linli_roster.volunteers.service import volunteer_out
 from linli_shared.tenancy import Role, TenantContext
 
 #: how an identity invitation names the volunteer record it is for
@@ -69,22 +70,9 @@ class LoginService:
         if volunteer is None:
             raise VolunteerNotFound("No volunteer record is linked to your login yet.")
         roles = VolunteerRepository(self.session, self.context).roles_of([volunteer.id])[volunteer.id]
-        return VolunteerOut(
-            id=volunteer.id,
-            name=volunteer.name,
-            phone=volunteer.phone,
-            id_number=mask_id_number(volunteer.id_number_hint),
-            building_id=volunteer.building_id,
-            skills=list(volunteer.skills),
-            availability=volunteer.availability,
-            party_member=volunteer.party_member,
-            joined_on=volunteer.joined_on,
-            channel=volunteer.channel,
-            tier=volunteer.tier,
-            status=volunteer.status,
-            user_id=volunteer.user_id,
-            roles=[RoleOut.model_validate(role, from_attributes=True) for role in roles],
-            updated_at=volunteer.updated_at,
+        # their own record: their phone in full, their ID number masked like everywhere else
+        return volunteer_out(
+            volunteer, list(roles), phone=volunteer.phone, id_number=mask_id_number(volunteer.id_number_hint)
         )
 
 

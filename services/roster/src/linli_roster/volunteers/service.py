@@ -285,23 +285,31 @@ class VolunteerService:
         id_number = mask_id_number(volunteer.id_number_hint)
         if reveal_id and role in SEES_ID_NUMBERS and volunteer.id_number_sealed is not None:
             id_number = self.cipher.open(volunteer.id_number_sealed, str(volunteer.tenant_id))
-        return VolunteerOut(
-            id=volunteer.id,
-            name=volunteer.name,
-            phone=volunteer.phone if role in SEES_PHONES else mask_phone(volunteer.phone),
-            id_number=id_number,
-            building_id=volunteer.building_id,
-            skills=list(volunteer.skills),
-            availability=volunteer.availability,
-            party_member=volunteer.party_member,
-            joined_on=volunteer.joined_on,
-            channel=volunteer.channel,
-            tier=volunteer.tier,
-            status=volunteer.status,
-            user_id=volunteer.user_id,
-            roles=[RoleOut.model_validate(item, from_attributes=True) for item in roles],
-            updated_at=volunteer.updated_at,
-        )
+        phone = volunteer.phone if role in SEES_PHONES else mask_phone(volunteer.phone)
+        return volunteer_out(volunteer, roles, phone=phone, id_number=id_number)
+
+
+def volunteer_out(
+    volunteer: Volunteer, roles: list[VolunteerRole], *, phone: str, id_number: str | None
+) -> VolunteerOut:
+    """The volunteer as shown, with phone and ID number already masked (or not) for the viewer."""
+    return VolunteerOut(
+        id=volunteer.id,
+        name=volunteer.name,
+        phone=phone,
+        id_number=id_number,
+        building_id=volunteer.building_id,
+        skills=list(volunteer.skills),
+        availability=volunteer.availability,
+        party_member=volunteer.party_member,
+        joined_on=volunteer.joined_on,
+        channel=volunteer.channel,
+        tier=volunteer.tier,
+        status=volunteer.status,
+        user_id=volunteer.user_id,
+        roles=[RoleOut.model_validate(role, from_attributes=True) for role in roles],
+        updated_at=volunteer.updated_at,
+    )
 
 
 def _snapshot(volunteer: Volunteer) -> events.VolunteerSnapshotV1:
