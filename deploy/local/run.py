@@ -174,7 +174,8 @@ def main() -> int:
                 stdout=subprocess.DEVNULL,
             )
             if service.name == "identity":
-                client = ["--client-id", "roster", "--secret", secrets_file()["roster_client_secret"]]
+                # `--secret=…`: a generated secret may begin with "-", which argparse would take for an option
+                client = ["--client-id", "roster", f"--secret={secrets_file()['roster_client_secret']}"]
                 scopes = ["--scopes", "tenants:read invitations:volunteer"]
                 subprocess.run([*service.cli, "add-service-client", *client, *scopes], env=env, check=True)
             for command, argv in service.processes().items():
