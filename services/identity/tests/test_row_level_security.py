@@ -9,7 +9,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from linli_shared.db import Database
 from linli_shared.tenancy import Role, TenantContext
-from linli_shared.testing import app_role_of
+from linli_shared.testing import assert_unprivileged_app_role
 
 TENANT_TABLES = {
     "tenants": "path",
@@ -109,26 +109,4 @@ def test_updates_do_not_reach_foreign_rows(identity_database, busy_world):
 
 
 def test_the_application_role_is_not_privileged(identity_database, identity_urls):
-    role = app_role_of(identity_urls)
-    with identity_database.engine.connect() as connection:
-        assert connection.execute(text("select current_user")).scalar() == role
-        flags = connection.execute(
-            text(
-                "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = :r"
-            ),
-            {"r": role},
-        ).one()
-        assert tuple(flags) == (False, False, False, False)
-        owned = connection.execute(
-            text("select tablename from pg_tables where schemaname = 'public' and tableowner = :r"),
-            {"r": role},
-        ).all()
-        assert owned == []
-        unforced = connection.execute(
-            text(
-                "select relname from pg_class where relname = any(:tables)"
-                " and not (relrowsecurity and relforcerowsecurity)"
-            ),
-            {"tables": [*TENANT_TABLES, "users"]},
-        ).all()
-        assert unforced == []
+    assert_unprivileged_app_role(identity_database, identity_urls, [*TENANT_TABLES, "users"])

@@ -8,7 +8,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from linli_shared.db import Database
 from linli_shared.tenancy import Role, TenantContext
-from linli_shared.testing import app_role_of
+from linli_shared.testing import assert_unprivileged_app_role
 
 POPULATED = ("areas", "volunteers", "volunteer_roles", "volunteer_changes")
 
@@ -166,18 +166,4 @@ def test_history_is_append_only_for_the_application(roster_database, busy_world)
 
 
 def test_the_application_role_is_not_privileged(roster_database, roster_urls):
-    role = app_role_of(roster_urls)
-    with roster_database.engine.connect() as connection:
-        assert connection.execute(text("select current_user")).scalar() == role
-        flags = connection.execute(
-            text(
-                "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = :r"
-            ),
-            {"r": role},
-        ).one()
-        assert tuple(flags) == (False, False, False, False)
-        owned = connection.execute(
-            text("select tablename from pg_tables where schemaname = 'public' and tableowner = :r"),
-            {"r": role},
-        ).all()
-        assert owned == []
+    assert_unprivileged_app_role(roster_database, roster_urls)

@@ -11,14 +11,17 @@ import importlib.util
 import os
 import sys
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from linli_shared.db import Database
 from linli_shared.provisioning import DatabaseUrls, migrate, provision, service_urls
 
 REPO = Path(__file__).resolve().parents[3]
@@ -115,3 +118,33 @@ def unique_slug(prefix: str) -> str:
 
 def app_role_of(urls: DatabaseUrls) -> str:
     return str(make_url(urls.app).username)
+
+
+def assert_unprivileged_app_role(
+    database: Database, urls: DatabaseUrls, forced_tables: Sequence[str] = ()
+) -> None:
+    """The role the service connects as can bypass nothing: no superuser, no BYPASSRLS, owns no table, and
+    the given tables force row-level security even on their owner."""
+    role = app_role_of(urls)
+    with database.engine.connect() as connection:
+        assert connection.execute(text("select current_user")).scalar() == role
+        flags = connection.execute(
+            text(
+                "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = :r"
+            ),
+            {"r": role},
+        ).one()
+        assert tuple(flags) == (False, False, False, False)
+        owned = connection.execute(
+            text("select tablename from pg_tables where schemaname = 'public' and tableowner = :r"),
+            {"r": role},
+        ).all()
+        assert owned == []
+        unforced = connection.execute(
+            text(
+                "select relname from pg_class where relname = any(:tables)"
+                " and not (relrowsecurity and relforcerowsecurity)"
+            ),
+            {"tables": list(forced_tables)},
+        ).all()
+        assert unforced == []
