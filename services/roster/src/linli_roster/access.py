@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.orm import Session
 
+from linli_roster.database import directory
 from linli_shared.auth import CurrentContext
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import Role, TenantContext
@@ -32,9 +34,11 @@ Reader = Annotated[TenantContext, Depends(require_role(READERS))]
 Writer = Annotated[TenantContext, Depends(require_role(WRITERS))]
 
 
-def committee_of(context: TenantContext) -> TenantContext:
-    """Roster records belong to a committee: its staff change them, and so do its own scheduled jobs
-    (a service context for that committee); town and district admins only read."""
+def writable_committee(session: Session, context: TenantContext) -> TenantContext:
+    """Every write to a roster: the records belong to a committee, its staff (or its own scheduled jobs, a
+    service context for that committee) change them, and a deactivated committee's roster is read-only.
+    Town and district admins only read."""
     if context.tenant_id is None or context.role not in WRITERS | {Role.SERVICE}:
         raise Forbidden("Only a committee's staff change its roster.")
+    directory.ensure_active(session, context.tenant_id)
     return context

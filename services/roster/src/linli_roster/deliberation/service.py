@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.deliberation.exceptions import (
     ActionAlreadyDone,
     ActionNotFound,
@@ -110,7 +110,7 @@ class DeliberationService:
         )
 
     def create_group(self, request: GroupCreate) -> GroupDetail:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         assert context.tenant_id is not None
         group = DeliberationGroup(
             tenant_id=context.tenant_id,
@@ -123,7 +123,7 @@ class DeliberationService:
         return self.group(group.id)
 
     def update_group(self, group_id: uuid.UUID, request: GroupUpdate) -> GroupDetail:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id, for_update=True)
         if request.name is not None:
             group.name = request.name
@@ -143,7 +143,7 @@ class DeliberationService:
 
     # members ------------------------------------------------------------------------------------------
     def add_member(self, group_id: uuid.UUID, request: MemberAdd) -> GroupDetail:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id, for_update=True)
         volunteer = self._active_volunteer(group, request.volunteer_id)
         if request.joined_on < volunteer.joined_on:
@@ -166,7 +166,7 @@ class DeliberationService:
         self, group_id: uuid.UUID, volunteer_id: uuid.UUID, request: MemberRemove
     ) -> GroupDetail:
         """Ends the membership; the row stays, so who sat on the group when is never lost."""
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id, for_update=True)
         membership = self.repo.current_membership(group.id, volunteer_id)
         if membership is None:
@@ -200,7 +200,7 @@ class DeliberationService:
         )
 
     def raise_topic(self, group_id: uuid.UUID, request: TopicCreate) -> TopicDetail:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id)
         if request.building_id is not None:
             building = AreaRepository(self.session, self.context).get(request.building_id)
@@ -224,7 +224,7 @@ class DeliberationService:
         return self.topic(group.id, topic.id)
 
     def move_topic(self, group_id: uuid.UUID, topic_id: uuid.UUID, request: TopicStatusChange) -> TopicDetail:
-        self._writable()
+        writable_committee(self.session, self.context)
         topic = self._topic(self._group(group_id), topic_id, for_update=True)
         if request.status == TopicStatus.DECIDED:
             raise InvalidDeliberation("A topic is decided by recording a decision on it.")
@@ -251,7 +251,7 @@ class DeliberationService:
         return self._meetings_out([self._meeting(self._group(group_id), meeting_id)])[0]
 
     def hold_meeting(self, group_id: uuid.UUID, request: MeetingCreate) -> MeetingOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id, for_update=True)
         attendee_ids = list(dict.fromkeys(request.attendee_ids))
         topic_ids = list(dict.fromkeys(request.topic_ids))
@@ -309,7 +309,7 @@ class DeliberationService:
 
     # decisions and actions ----------------------------------------------------------------------------
     def decide(self, group_id: uuid.UUID, topic_id: uuid.UUID, request: DecisionCreate) -> DecisionOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id)
         topic = self._topic(group, topic_id, for_update=True)
         if topic.status == TopicStatus.CLOSED:
@@ -352,7 +352,7 @@ class DeliberationService:
         return _decision_out(decision, [])
 
     def add_action(self, group_id: uuid.UUID, decision_id: uuid.UUID, request: ActionCreate) -> ActionOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id)
         found = self.repo.decision(group.id, decision_id)
         if found is None:
@@ -380,7 +380,7 @@ class DeliberationService:
     def complete_action(
         self, group_id: uuid.UUID, action_id: uuid.UUID, request: ActionComplete
     ) -> ActionOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         group = self._group(group_id)
         action = self.repo.action(group.id, action_id)
         if action is None:
@@ -434,11 +434,6 @@ class DeliberationService:
         return self._actions_out(self.repo.actions(action_ids=[action_id]), today_in_shanghai())[0]
 
     # helpers ------------------------------------------------------------------------------------------
-    def _writable(self) -> TenantContext:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
-        return context
-
     def _group(self, group_id: uuid.UUID, for_update: bool = False) -> DeliberationGroup:
         group = self.repo.group(group_id, for_update)
         if group is None:

@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import types as events
 from linli_roster.logins.exceptions import LoginsNotConfigured, NotAVolunteer
 from linli_roster.logins.identity_client import IdentityClient
@@ -49,10 +49,9 @@ class LoginService:
 
     def invite(self, volunteer_id: uuid.UUID) -> LoginInvitationOut:
         """An identity invitation for an active volunteer of the caller's committee, by their phone."""
-        context = committee_of(self.context)
+        context = writable_committee(self.session, self.context)
         if self.identity is None:
             raise LoginsNotConfigured("Logins are not configured: the roster has no identity service client.")
-        directory.ensure_active(self.session, context.tenant_id)
         volunteer = self.logins.active_volunteer(volunteer_id)
         if volunteer is None or context.tenant_id is None:
             raise VolunteerNotFound()

@@ -9,8 +9,8 @@ import uuid
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import groups as events
 from linli_roster.mediation.exceptions import (
     AlreadyOnCase,
@@ -101,7 +101,7 @@ class MediationService:
         )
 
     def open_case(self, request: CaseCreate) -> CaseOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         assert context.tenant_id is not None
         case = MediationCase(
             tenant_id=context.tenant_id,
@@ -129,7 +129,7 @@ class MediationService:
 
     def assign(self, case_id: uuid.UUID, request: MediatorAssign) -> CaseOut:
         """Add a mediator; two at once is a co-mediation, as mentor pairs (以老带新) do."""
-        self._writable()
+        writable_committee(self.session, self.context)
         case = self._open(case_id)
         volunteer = VolunteerRepository(self.session, self.context).get(request.volunteer_id)
         if volunteer is None or volunteer.tenant_id != case.tenant_id or volunteer.status != Status.ACTIVE:
@@ -153,7 +153,7 @@ class MediationService:
         return self._touched(case)
 
     def release(self, case_id: uuid.UUID, volunteer_id: uuid.UUID, request: MediatorRelease) -> CaseOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         case = self._open(case_id)
         assignment = self.repo.current_assignment(case.id, volunteer_id)
         if assignment is None:
@@ -164,7 +164,7 @@ class MediationService:
         return self._touched(case)
 
     def record_session(self, case_id: uuid.UUID, request: SessionCreate) -> CaseOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         case = self._open(case_id)
         if request.held_on < case.received_on:
             raise InvalidCase("A session cannot be held before the case was received.")
@@ -184,7 +184,7 @@ class MediationService:
         return self._touched(case)
 
     def close(self, case_id: uuid.UUID, request: CaseClose) -> CaseOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         case = self._open(case_id)
         if request.outcome == Outcome.RESOLVED and not request.agreement:
             raise InvalidCase("A resolved case records the agreement reached (调解协议).")
@@ -215,11 +215,6 @@ class MediationService:
             tenant_path=case.tenant_path,
         )
         return out
-
-    def _writable(self) -> TenantContext:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
-        return context
 
     def _case(self, case_id: uuid.UUID, for_update: bool = False) -> MediationCase:
         case = self.repo.case(case_id, for_update)

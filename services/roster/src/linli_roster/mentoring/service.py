@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import training as events
 from linli_roster.mentoring.exceptions import MentorPairNotFound, PairEnded, PairExists, PartnerNotActive
 from linli_roster.mentoring.models import MentorPair
@@ -49,8 +49,7 @@ class MentorPairService:
         return _out(pair, self.pairs.names({pair.mentor_id, pair.mentee_id}))
 
     def form(self, request: PairCreate) -> PairOut:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        context = writable_committee(self.session, self.context)
         # locked in id order, so two requests pairing the same people cannot deadlock
         first, second = sorted((request.mentor_id, request.mentee_id))
         people = {volunteer_id: self._partner(volunteer_id) for volunteer_id in (first, second)}
@@ -77,8 +76,7 @@ class MentorPairService:
         return _out(pair, {mentor.id: mentor.name, mentee.id: mentee.name})
 
     def end(self, pair_id: uuid.UUID, request: PairEnd) -> PairOut:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        writable_committee(self.session, self.context)
         pair = self._pair(pair_id, for_update=True)
         if pair.ended_on is not None:
             raise PairEnded()

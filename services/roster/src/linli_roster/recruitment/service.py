@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import SEES_PHONES, committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import SEES_PHONES, writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import recruitment as events
 from linli_roster.protection import mask_phone
 from linli_roster.recruitment.exceptions import (
@@ -122,7 +122,7 @@ class RecruitmentService:
     # needs ---------------------------------------------------------------------------------------------
 
     def open_need(self, request: NeedCreate) -> NeedOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         need = Need(
             tenant_id=context.tenant_id,
             id=uuid.uuid4(),
@@ -165,7 +165,7 @@ class RecruitmentService:
         return _need_out(need, *self.repo.candidate_counts([need.id])[need.id])
 
     def update_need(self, need_id: uuid.UUID, request: NeedUpdate) -> NeedOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         need = self._need(need_id, for_update=True)
         if need.status == NeedStatus.CLOSED:
             raise NeedClosed()
@@ -183,7 +183,7 @@ class RecruitmentService:
         return self.need(need.id)
 
     def close_need(self, need_id: uuid.UUID, request: NeedClose) -> NeedOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         need = self._need(need_id, for_update=True)
         if need.status == NeedStatus.CLOSED:
             raise NeedClosed()
@@ -202,7 +202,7 @@ class RecruitmentService:
     # candidates ----------------------------------------------------------------------------------------
 
     def add_candidate(self, request: CandidateCreate) -> CandidateOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         if request.need_id is not None:
             need = self._need(request.need_id)
             if need.status == NeedStatus.CLOSED:
@@ -251,7 +251,7 @@ class RecruitmentService:
 
     def decide(self, candidate_id: uuid.UUID, request: DecisionCreate) -> CandidateOut:
         """Accepting registers the volunteer (channel carried over) in this same transaction."""
-        self._writable()
+        writable_committee(self.session, self.context)
         candidate = self._candidate(candidate_id, for_update=True)
         if request.decision not in ALLOWED.get(candidate.status, set()):
             raise AlreadyDecided(f"A candidate who is {candidate.status} cannot be {request.decision}.")
@@ -327,17 +327,17 @@ class RecruitmentService:
         return [_rubric_out(version) for version in self.repo.rubric_versions()]
 
     def edit_criteria(self, request: CriteriaCreate) -> CriteriaOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         current = self._criteria_in_force(context)
         return _criteria_out(self._store_criteria(context, current.version + 1, request.items))
 
     def edit_rubric(self, request: RubricCreate) -> RubricOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         current = self._rubric_in_force(context)
         return _rubric_out(self._store_rubric(context, current.version + 1, request.items))
 
     def score(self, candidate_id: uuid.UUID, request: ScoreCreate) -> ScoreOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         candidate = self._candidate(candidate_id, for_update=True)
         if candidate.status not in ALLOWED:
             raise AlreadyDecided("Only undecided or reserve-pool candidates are screened.")
@@ -395,7 +395,7 @@ class RecruitmentService:
     # public notices ------------------------------------------------------------------------------------
 
     def open_notice(self, request: NoticeCreate) -> NoticeOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         volunteer = VolunteerRepository(self.session, self.context).get(request.volunteer_id, for_update=True)
         if volunteer is None or volunteer.tenant_id != context.tenant_id:
             raise VolunteerNotFound()
@@ -437,7 +437,7 @@ class RecruitmentService:
         return self._notices_out([self._notice(notice_id)])[0]
 
     def object(self, notice_id: uuid.UUID, request: ObjectionCreate) -> NoticeOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         notice = self._open_notice(notice_id)
         self.repo.add(
             Objection(
@@ -455,7 +455,7 @@ class RecruitmentService:
 
     def rule(self, notice_id: uuid.UUID, objection_id: uuid.UUID, request: ObjectionRuling) -> NoticeOut:
         """The tenant admin upholds (the promotion is rejected at once) or dismisses an objection."""
-        self._writable()
+        writable_committee(self.session, self.context)
         if self.context.role != Role.TENANT_ADMIN:
             raise Forbidden("Only the committee's admin rules on objections.")
         notice = self._notice(notice_id, for_update=True)
@@ -474,7 +474,7 @@ class RecruitmentService:
         return self.notice(notice.id)
 
     def withdraw(self, notice_id: uuid.UUID, request: NoticeWithdraw) -> NoticeOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         notice = self._open_notice(notice_id)
         self._conclude(notice, NoticeStatus.WITHDRAWN, request.reason, date.today())
         return self.notice(notice.id)
@@ -482,7 +482,7 @@ class RecruitmentService:
     def apply_due(self, today: date) -> int:
         """Notices whose period ended before `today` conclude: effective (the volunteer becomes backbone)
         unless an objection was upheld. A notice with objections not yet ruled on waits for the ruling."""
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         assert context.tenant_id is not None
         due = self.repo.due_notices(context.tenant_id, today)
         objections = self.repo.objections_of([notice.id for notice in due])
@@ -509,11 +509,6 @@ class RecruitmentService:
         return changed
 
     # helpers -------------------------------------------------------------------------------------------
-
-    def _writable(self) -> TenantContext:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
-        return context
 
     def _need(self, need_id: uuid.UUID, for_update: bool = False) -> Need:
         need = self.repo.need(need_id, for_update=for_update)

@@ -7,8 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory
+from linli_roster.access import writable_committee
 from linli_roster.rules.exceptions import AlreadyAcknowledged, RulesNotFound
 from linli_roster.rules.models import Acknowledgement, RulesDocument
 from linli_roster.rules.repository import RulesRepository
@@ -35,8 +34,7 @@ class RulesService:
         return [_out(document) for document in self.rules.versions()]
 
     def publish(self, request: RulesCreate) -> RulesOut:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        context = writable_committee(self.session, self.context)
         assert context.tenant_id is not None
         document = RulesDocument(
             tenant_id=context.tenant_id,
@@ -51,8 +49,7 @@ class RulesService:
         return _out(document)
 
     def acknowledge(self, document_id: uuid.UUID, request: AcknowledgementCreate) -> AcknowledgementStatus:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        writable_committee(self.session, self.context)
         document = self._document(document_id)
         volunteer = VolunteerRepository(self.session, self.context).get(request.volunteer_id)
         if (

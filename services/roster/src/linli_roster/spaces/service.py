@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import types as events
 from linli_roster.spaces.exceptions import AreaNameTaken, AreaNotFound, InvalidAreaParent
 from linli_roster.spaces.models import PARENT_KIND, Area
@@ -35,8 +35,7 @@ class AreaService:
         return [area for area in self.areas_with_responsible() if area.responsible_name is None]
 
     def create(self, request: AreaCreate) -> AreaOut:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        context = writable_committee(self.session, self.context)
         parent = self._parent(request)
         area = Area(
             tenant_id=context.tenant_id,
@@ -56,8 +55,7 @@ class AreaService:
         return self._announce(area)
 
     def update(self, area_id: uuid.UUID, request: AreaUpdate) -> AreaOut:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
+        writable_committee(self.session, self.context)
         area = self.areas.get(area_id, for_update=True)
         if area is None:
             raise AreaNotFound()

@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from linli_roster.access import SEES_PHONES, committee_of
-from linli_roster.database import directory
+from linli_roster.access import SEES_PHONES, writable_committee
 from linli_roster.protection import mask_id_number, mask_phone
 from linli_roster.spreadsheets.columns import BY_FIELD, CHANNELS, COLUMNS, HEADERS, NO, YES, normalise_header
 from linli_roster.spreadsheets.exceptions import (
@@ -77,8 +76,7 @@ class VolunteerImport:
         self.repository = SpreadsheetRepository(volunteers.session, volunteers.context)
 
     def run(self, data: bytes, dry_run: bool) -> ImportPreview | ImportResult:
-        committee_of(self.context)
-        directory.ensure_active(self.volunteers.session, self.context.tenant_id)
+        writable_committee(self.volunteers.session, self.context)
         rows = read_rows(data)
         header = find_header(rows)
         data_rows = rows[header.row + 1 :]

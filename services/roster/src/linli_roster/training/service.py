@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import training as events
 from linli_roster.training.exceptions import (
     CompletionRecorded,
@@ -74,7 +74,7 @@ class TrainingService:
         return _course_out(self._course(course_id))
 
     def create_course(self, request: CourseCreate) -> CourseOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         assert context.tenant_id is not None
         course = Course(
             tenant_id=context.tenant_id,
@@ -100,7 +100,7 @@ class TrainingService:
         return _course_out(course)
 
     def update_course(self, course_id: uuid.UUID, request: CourseUpdate) -> CourseOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         course = self._open_course(course_id)
         changes = request.model_dump(exclude_unset=True)
         for field in ("name", "description"):
@@ -119,7 +119,7 @@ class TrainingService:
 
     def retire_course(self, course_id: uuid.UUID) -> CourseOut:
         """A retired course takes no new completions; what it granted stays."""
-        self._writable()
+        writable_committee(self.session, self.context)
         course = self._open_course(course_id)
         course.retired_on = date.today()
         self._save_course(course)
@@ -128,7 +128,7 @@ class TrainingService:
     # completions --------------------------------------------------------------------------------------
 
     def record_completion(self, course_id: uuid.UUID, request: CompletionCreate) -> CompletionOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         course = self._open_course(course_id)
         volunteer = self.volunteers.get(request.volunteer_id, for_update=True)
         if volunteer is None or volunteer.tenant_id != course.tenant_id:
@@ -217,7 +217,7 @@ class TrainingService:
         return _qualification_out(self._qualification(qualification_id))
 
     def revoke(self, qualification_id: uuid.UUID, request: QualificationRevoke) -> QualificationOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         qualification = self._qualification(qualification_id, for_update=True)
         if qualification.status != QualificationStatus.ACTIVE:
             raise QualificationNotActive(f"This qualification is {qualification.status}.")
@@ -261,11 +261,6 @@ class TrainingService:
             self.session.flush()
         self._publish(grant, events.QUALIFICATION_GRANTED, qualification_event(grant))
         return grant
-
-    def _writable(self) -> TenantContext:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
-        return context
 
     def _course(self, course_id: uuid.UUID, for_update: bool = False) -> Course:
         course = self.training.course(course_id, for_update=for_update)

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_roster.access import SEES_ID_NUMBERS, SEES_PHONES, committee_of
-from linli_roster.database import directory, messaging
+from linli_roster.access import SEES_ID_NUMBERS, SEES_PHONES, writable_committee
+from linli_roster.database import messaging
 from linli_roster.events import types as events
 from linli_roster.protection import IdNumberCipher, mask_id_number, mask_phone
 from linli_roster.spaces.exceptions import AreaNotFound
@@ -82,7 +82,7 @@ class VolunteerService:
     # writing -------------------------------------------------------------------------------------------
 
     def register(self, request: VolunteerCreate) -> VolunteerOut:
-        context = self._writable()
+        context = writable_committee(self.session, self.context)
         volunteer = Volunteer(
             tenant_id=context.tenant_id,
             id=uuid.uuid4(),
@@ -103,7 +103,7 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def update(self, volunteer_id: uuid.UUID, request: VolunteerUpdate) -> VolunteerOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._volunteer(volunteer_id, for_update=True)
         changes = request.model_dump(exclude_unset=True)
         for field in ("name", "phone", "skills", "availability", "party_member"):
@@ -118,7 +118,7 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def change_tier(self, volunteer_id: uuid.UUID, request: TierChange) -> VolunteerOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._active(volunteer_id)
         previous = volunteer.tier
         if previous == request.tier:
@@ -136,7 +136,7 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def assign_role(self, volunteer_id: uuid.UUID, request: RoleAssign) -> VolunteerOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._active(volunteer_id)
         if request.ends_on is not None and request.ends_on < request.starts_on:
             raise Invalid("A term cannot end before it starts.")
@@ -164,7 +164,7 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def end_role(self, volunteer_id: uuid.UUID, role_id: uuid.UUID, request: RoleEnd) -> VolunteerOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._volunteer(volunteer_id)
         role = self.volunteers.role(volunteer.id, role_id)
         if role is None:
@@ -182,7 +182,7 @@ class VolunteerService:
     def exit(self, volunteer_id: uuid.UUID, request: Exit) -> VolunteerOut:
         """Exits keep the person and their history; live roles, mentor pairs, group memberships and case
         assignments end the same day."""
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._active(volunteer_id)
         volunteer.status = Status.EXITED
         today = date.today()
@@ -203,7 +203,7 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     def rejoin(self, volunteer_id: uuid.UUID, request: Rejoin) -> VolunteerOut:
-        self._writable()
+        writable_committee(self.session, self.context)
         volunteer = self._volunteer(volunteer_id, for_update=True)
         if volunteer.status != Status.EXITED:
             raise WrongStatus("Only a volunteer who has exited can re-join.")
@@ -214,11 +214,6 @@ class VolunteerService:
         return self.get(volunteer.id)
 
     # helpers -------------------------------------------------------------------------------------------
-
-    def _writable(self) -> TenantContext:
-        context = committee_of(self.context)
-        directory.ensure_active(self.session, context.tenant_id)
-        return context
 
     def _volunteer(self, volunteer_id: uuid.UUID, for_update: bool = False) -> Volunteer:
         volunteer = self.volunteers.get(volunteer_id, for_update=for_update)
