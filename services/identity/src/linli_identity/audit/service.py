@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from linli_identity.audit.models import AuditEntry
 from linli_identity.audit.repository import AuditRepository
 from linli_identity.audit.schemas import AuditEntryOut, AuditPage
-from linli_shared.problems import Invalid
+from linli_shared.cursors import aware_datetime, bigint, decode_cursor, encode_cursor
 from linli_shared.tenancy import TenantContext
 
 
@@ -57,26 +55,10 @@ def read_page(
     tenant_id: uuid.UUID | None,
     action: str | None,
 ) -> AuditPage:
-    entries = repository.page(limit + 1, _decode(cursor) if cursor else None, tenant_id, action)
+    entries = repository.page(
+        limit + 1, decode_cursor(cursor, aware_datetime, bigint) if cursor else None, tenant_id, action
+    )
     items = [AuditEntryOut.model_validate(entry, from_attributes=True) for entry in entries[:limit]]
-    next_cursor = _encode(entries[limit - 1]) if len(entries) > limit else None
+    last = entries[limit - 1] if len(entries) > limit else None
+    next_cursor = encode_cursor(last.occurred_at, last.id) if last else None
     return AuditPage(items=items, next_cursor=next_cursor)
-
-
-def _encode(entry: AuditEntry) -> str:
-    return base64.urlsafe_b64encode(f"{entry.occurred_at.isoformat()}|{entry.id}".encode()).decode()
-
-
-_MAX_ID = 2**63 - 1  # the column is a bigint
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    """The database compares real values: a timestamp with its zone and an id in the bigint range."""
-    try:
-        text, raw_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        occurred_at, entry_id = datetime.fromisoformat(text), int(raw_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise Invalid("The cursor is not valid.") from error
-    if occurred_at.utcoffset() is None or not 0 < entry_id <= _MAX_ID:
-        raise Invalid("The cursor is not valid.")
-    return occurred_at, entry_id

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import date
 
@@ -20,6 +18,7 @@ from linli_roster.mentoring.schemas import PairCreate, PairEnd, PairOut, PairPag
 from linli_roster.volunteers.exceptions import VolunteerNotFound
 from linli_roster.volunteers.models import Status, Volunteer
 from linli_roster.volunteers.repository import VolunteerRepository
+from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.events.envelope import EventSpec
 from linli_shared.problems import Invalid
 from linli_shared.tenancy import TenantContext
@@ -35,13 +34,18 @@ class MentorPairService:
     def page(
         self, state: PairState, volunteer_id: uuid.UUID | None, cursor: str | None, limit: int
     ) -> PairPage:
-        found = self.pairs.page(state, volunteer_id, _decode(cursor) if cursor else None, limit + 1)
+        found = self.pairs.page(
+            state,
+            volunteer_id,
+            decode_cursor(cursor, date.fromisoformat, uuid.UUID) if cursor else None,
+            limit + 1,
+        )
         shown = list(found[:limit])
         names = self.pairs.names({pair.mentor_id for pair in shown} | {pair.mentee_id for pair in shown})
         last = shown[-1] if len(found) > limit else None
         return PairPage(
             items=[_out(pair, names) for pair in shown],
-            next_cursor=_encode(last.starts_on, last.id) if last else None,
+            next_cursor=encode_cursor(last.starts_on, last.id) if last else None,
         )
 
     def get(self, pair_id: uuid.UUID) -> PairOut:
@@ -134,15 +138,3 @@ def _out(pair: MentorPair, names: dict[uuid.UUID, str]) -> PairOut:
         ended_reason=pair.ended_reason,
         state=PairState.ENDED if pair.ended_on is not None else PairState.OPEN,
     )
-
-
-def _encode(starts_on: date, pair_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(json.dumps([starts_on.isoformat(), str(pair_id)]).encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[date, uuid.UUID]:
-    try:
-        starts_on, pair_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return date.fromisoformat(starts_on), uuid.UUID(pair_id)
-    except (ValueError, TypeError) as error:
-        raise Invalid("The cursor is not valid.") from error

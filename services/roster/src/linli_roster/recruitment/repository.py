@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -23,22 +22,9 @@ from linli_roster.recruitment.models import (
     Score,
 )
 from linli_shared.db import within
-from linli_shared.problems import Invalid
 from linli_shared.tenancy import TenantContext
 
 Cursor = tuple[datetime, uuid.UUID]
-
-
-def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{row_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> Cursor:
-    try:
-        created_at, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created_at), uuid.UUID(row_id)
-    except (ValueError, TypeError) as error:
-        raise Invalid("The cursor is not valid.") from error
 
 
 def _after(

@@ -48,7 +48,7 @@ from linli_roster.recruitment.models import (
     RubricVersion,
     Score,
 )
-from linli_roster.recruitment.repository import RecruitmentRepository, decode_cursor, encode_cursor
+from linli_roster.recruitment.repository import RecruitmentRepository
 from linli_roster.recruitment.schemas import (
     CandidateCreate,
     CandidateOut,
@@ -85,6 +85,7 @@ from linli_roster.volunteers.models import Channel, Status, Tier, Volunteer
 from linli_roster.volunteers.repository import VolunteerRepository
 from linli_roster.volunteers.schemas import TierChange, VolunteerCreate
 from linli_roster.volunteers.service import VolunteerService
+from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.db import within
 from linli_shared.events.envelope import EventSpec, Payload
 from linli_shared.problems import Forbidden
@@ -151,7 +152,9 @@ class RecruitmentService:
         return self.need(need.id)
 
     def needs(self, status: NeedStatus | None, cursor: str | None, limit: int) -> NeedPage:
-        found = self.repo.needs(status, decode_cursor(cursor) if cursor else None, limit + 1)
+        found = self.repo.needs(
+            status, decode_cursor(cursor, aware_datetime, uuid.UUID) if cursor else None, limit + 1
+        )
         shown = list(found[:limit])
         counts = self.repo.candidate_counts([need.id for need in shown])
         last = shown[-1] if len(found) > limit else None
@@ -237,7 +240,11 @@ class RecruitmentService:
         limit: int,
     ) -> CandidatePage:
         found = self.repo.candidates(
-            need_id, unlinked, status, decode_cursor(cursor) if cursor else None, limit + 1
+            need_id,
+            unlinked,
+            status,
+            decode_cursor(cursor, aware_datetime, uuid.UUID) if cursor else None,
+            limit + 1,
         )
         shown = list(found[:limit])
         last = shown[-1] if len(found) > limit else None
@@ -425,7 +432,12 @@ class RecruitmentService:
     def notices(
         self, status: NoticeStatus | None, volunteer_id: uuid.UUID | None, cursor: str | None, limit: int
     ) -> NoticePage:
-        found = self.repo.notices(status, volunteer_id, decode_cursor(cursor) if cursor else None, limit + 1)
+        found = self.repo.notices(
+            status,
+            volunteer_id,
+            decode_cursor(cursor, aware_datetime, uuid.UUID) if cursor else None,
+            limit + 1,
+        )
         shown = list(found[:limit])
         last = shown[-1] if len(found) > limit else None
         return NoticePage(

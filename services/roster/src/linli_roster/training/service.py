@@ -5,9 +5,7 @@ holds at most one live grant of each qualification."""
 
 from __future__ import annotations
 
-import base64
 import calendar
-import json
 import uuid
 from datetime import date, timedelta
 
@@ -43,6 +41,7 @@ from linli_roster.training.schemas import (
 from linli_roster.volunteers.exceptions import VolunteerNotFound
 from linli_roster.volunteers.models import Status, Volunteer
 from linli_roster.volunteers.repository import VolunteerRepository
+from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.events.envelope import EventSpec, Payload
 from linli_shared.problems import Invalid
 from linli_shared.tenancy import TenantContext
@@ -161,15 +160,14 @@ class TrainingService:
         course = self._course(course_id)
         after = None
         if cursor:
-            day, completion_id = _decode(cursor)
-            after = (_date(day), _uuid(completion_id))
+            after = decode_cursor(cursor, date.fromisoformat, uuid.UUID)
         found = self.training.completions_of_course(course.id, after, limit + 1)
         shown = list(found[:limit])
         granted = self.training.granted_by([row.id for row in shown])
         last = shown[-1] if len(found) > limit else None
         return CompletionPage(
             items=[_completion_out(row, course, granted.get(row.id)) for row in shown],
-            next_cursor=_encode(last.completed_on.isoformat(), str(last.id)) if last else None,
+            next_cursor=encode_cursor(last.completed_on, last.id) if last else None,
         )
 
     def completions_of_volunteer(self, volunteer_id: uuid.UUID) -> list[CompletionOut]:
@@ -191,8 +189,7 @@ class TrainingService:
         day = day or date.today()
         after = None
         if cursor:
-            volunteer_name, volunteer_id = _decode(cursor)
-            after = (volunteer_name, _uuid(volunteer_id))
+            after = decode_cursor(cursor, str, uuid.UUID)
         found = self.training.holders(name, day, after, limit + 1)
         shown = list(found[:limit])
         grants = self.training.valid_grants([volunteer.id for volunteer in shown], name, day)
@@ -210,7 +207,7 @@ class TrainingService:
                 )
                 for volunteer in shown
             ],
-            next_cursor=_encode(last.name, str(last.id)) if last else None,
+            next_cursor=encode_cursor(last.name, last.id) if last else None,
         )
 
     def qualification(self, qualification_id: uuid.UUID) -> QualificationOut:
@@ -353,29 +350,3 @@ def _completion_out(completion: Completion, course: Course, granted: Qualificati
         recorded_by=completion.recorded_by,
         qualification=_qualification_out(granted) if granted else None,
     )
-
-
-def _encode(*parts: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps(parts, ensure_ascii=False).encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[str, str]:
-    try:
-        first, second = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(first), str(second)
-    except (ValueError, TypeError) as error:
-        raise Invalid("The cursor is not valid.") from error
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise Invalid("The cursor is not valid.") from error
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as error:
-        raise Invalid("The cursor is not valid.") from error

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import date
 
@@ -39,6 +37,7 @@ from linli_roster.volunteers.schemas import (
     VolunteerPage,
     VolunteerUpdate,
 )
+from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.events.envelope import EventSpec, Payload
 from linli_shared.problems import Invalid
 from linli_shared.tenancy import TenantContext
@@ -61,12 +60,14 @@ class VolunteerService:
     # reading -------------------------------------------------------------------------------------------
 
     def page(self, where: VolunteerFilter, cursor: str | None, limit: int) -> VolunteerPage:
-        found = self.volunteers.page(where, _decode(cursor) if cursor else None, limit + 1)
+        found = self.volunteers.page(
+            where, decode_cursor(cursor, str, uuid.UUID) if cursor else None, limit + 1
+        )
         shown = list(found[:limit])
         roles = self.volunteers.roles_of([volunteer.id for volunteer in shown])
         items = [self._out(volunteer, roles[volunteer.id], reveal_id=False) for volunteer in shown]
         last = shown[-1] if len(found) > limit else None
-        return VolunteerPage(items=items, next_cursor=_encode(last.name, last.id) if last else None)
+        return VolunteerPage(items=items, next_cursor=encode_cursor(last.name, last.id) if last else None)
 
     def get(self, volunteer_id: uuid.UUID) -> VolunteerOut:
         volunteer = self._volunteer(volunteer_id)
@@ -329,20 +330,3 @@ def _role_event(role: VolunteerRole) -> events.VolunteerRoleV1:
         starts_on=role.starts_on,
         ends_on=role.ends_on,
     )
-
-
-def _encode(name: str, volunteer_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(
-        json.dumps([name, str(volunteer_id)], ensure_ascii=False).encode()
-    ).decode()
-
-
-def _decode(cursor: str) -> tuple[str, uuid.UUID]:
-    try:
-        name, volunteer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        # only what `_encode` writes: a crafted cursor must not reach the query (NUL, numbers, lists)
-        if not isinstance(name, str) or not isinstance(volunteer_id, str) or "\x00" in name:
-            raise ValueError("not a cursor")
-        return name, uuid.UUID(volunteer_id)
-    except (ValueError, TypeError) as error:
-        raise Invalid("The cursor is not valid.") from error
