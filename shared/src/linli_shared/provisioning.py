@@ -31,7 +31,9 @@ def service_urls(admin_url: str, database: str, prefix: str, password: str) -> D
     )
 
 
-def provision(admin_url: str, urls: DatabaseUrls, extensions: tuple[str, ...] = ("ltree", "pg_trgm")) -> None:
+def provision(
+    admin_url: str, urls: DatabaseUrls, extensions: tuple[str, ...] = ("ltree", "pg_trgm", "btree_gist")
+) -> None:
     """Idempotently create both roles, the database and its extensions."""
     owner_url, app_url = make_url(urls.owner), make_url(urls.app)
     database, owner, app = str(owner_url.database), str(owner_url.username), str(app_url.username)

@@ -1,0 +1,55 @@
+"""`linli-scheduling <command>`: the shared service commands plus the demo seed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from pathlib import Path
+
+from linli_scheduling.config import SchedulingSettings, get_settings
+from linli_scheduling.database import messaging
+from linli_scheduling.events.consumers import CONSUMED_TOPICS, HANDLERS
+from linli_scheduling.events.types import ALL_EVENTS, TOPICS
+from linli_shared.cli import ServiceCli
+from linli_shared.db import Database
+
+
+def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("seed", help="give one committee a few weeks of past and future shifts")
+    parser.add_argument("--tenant-id", type=uuid.UUID, required=True)
+    parser.add_argument("--tenant-path", required=True)
+    parser.set_defaults(handler=_seed)
+
+
+def _seed(args: argparse.Namespace, settings: SchedulingSettings) -> None:
+    from linli_scheduling.seed import seed_committee
+
+    database = Database.from_url(settings.database_url, pool_size=1)
+    try:
+        summary = seed_committee(database, args.tenant_id, args.tenant_path)
+        sys.stdout.write(f"{summary}\n")
+    finally:
+        database.dispose()
+
+
+cli = ServiceCli(
+    name="scheduling",
+    settings=get_settings,
+    messaging=messaging,
+    published_topics=TOPICS,
+    consumed_topics=CONSUMED_TOPICS,
+    handlers=HANDLERS,
+    events=ALL_EVENTS,
+    package_dir=Path(__file__).resolve().parent,
+    port=8003,
+    extras=(seed,),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
