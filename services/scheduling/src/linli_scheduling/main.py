@@ -10,6 +10,8 @@ from fastapi import FastAPI
 
 from linli_scheduling.activities.router import router as activities_router
 from linli_scheduling.attendance.router import router as attendance_router
+from linli_scheduling.attendance.training_router import router as training_router
+from linli_scheduling.calendars.router import router as calendars_router
 from linli_scheduling.clock import Clock
 from linli_scheduling.config import SchedulingSettings, get_settings
 from linli_scheduling.policies.router import router as policies_router
@@ -59,8 +61,10 @@ def create_app(
         activities_router,
         signups_router,
         attendance_router,
+        training_router,
         records_router,
         reminders_router,
+        calendars_router,
     ):
         app.include_router(router)
     return app

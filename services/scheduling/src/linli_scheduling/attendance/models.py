@@ -22,6 +22,11 @@ class Method(StrEnum):
     SWEEP = "sweep"
 
 
+class CodeAction(StrEnum):
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+
+
 class Attendance(SchedulingBase):
     __tablename__ = "attendances"
     __table_args__ = (PrimaryKeyConstraint("tenant_id", "id"),)
@@ -53,7 +58,7 @@ class CheckInCodeUse(SchedulingBase):
     tenant_id: Mapped[uuid.UUID]
     code_id: Mapped[str] = mapped_column(String(64))
     volunteer_id: Mapped[uuid.UUID]
-    #: check_in | check_out
+    #: a CodeAction
     action: Mapped[str] = mapped_column(String(16))
     tenant_path: Mapped[str] = mapped_column(Ltree)
     used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

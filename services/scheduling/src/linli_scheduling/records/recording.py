@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from linli_scheduling.activities.models import Activity, Shift
 from linli_scheduling.clock import local_date
-from linli_scheduling.database import messaging
+from linli_scheduling.database import directory, messaging
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.policies.rules import EffectivePolicy, round_hours
 from linli_scheduling.records.models import EntryKind, RecordEntry, RecordSource, ServiceRecord
+from linli_shared.tenancy import Role, TenantContext
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,29 @@ class Recorder:
 
     subject: str
     name: str
+
+
+#: the width of `service_records.recorder_name`
+RECORDER_NAME_LENGTH = 50
+
+
+def recorder_of(session: Session, context: TenantContext) -> Recorder:
+    """The recorder printed on a record the caller makes. A volunteer (a shift leader confirming
+    attendance) is named; committee staff, whose names scheduling does not hold, record in the name of
+    their committee, which is also who certifies the hours (谁记录谁证明)."""
+    name = ""
+    if context.role == Role.VOLUNTEER and context.user_id is not None:
+        name = (
+            session.scalar(
+                select(VolunteerFact.name).where(
+                    VolunteerFact.user_id == context.user_id, VolunteerFact.tenant_id == context.tenant_id
+                )
+            )
+            or ""
+        )
+    elif context.tenant_id is not None:
+        name = directory.name_of(session, context.tenant_id) or ""
+    return Recorder(subject=context.subject, name=name[:RECORDER_NAME_LENGTH])
 
 
 def service_minutes(started_at: datetime, ended_at: datetime, shift: Shift | None, break_minutes: int) -> int:

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from linli_shared.problems import NotFound
+
+
+class VolunteerNotFound(NotFound):
+    slug = "volunteer-not-found"
+    title = "Volunteer not found"
