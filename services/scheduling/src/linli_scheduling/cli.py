@@ -19,6 +19,12 @@ def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("seed", help="give one committee a few weeks of past and future shifts")
     parser.add_argument("--tenant-id", type=uuid.UUID, required=True)
     parser.add_argument("--tenant-path", required=True)
+    parser.add_argument(
+        "--expect-volunteers",
+        type=int,
+        default=1,
+        help="wait until the roster's events have brought this many volunteers (the roster seed's count)",
+    )
     parser.set_defaults(handler=_seed)
 
 
@@ -27,7 +33,7 @@ def _seed(args: argparse.Namespace, settings: SchedulingSettings) -> None:
 
     database = Database.from_url(settings.database_url, pool_size=1)
     try:
-        summary = seed_committee(database, args.tenant_id, args.tenant_path)
+        summary = seed_committee(database, args.tenant_id, args.tenant_path, args.expect_volunteers)
         sys.stdout.write(f"{summary}\n")
     finally:
         database.dispose()
