@@ -14,7 +14,6 @@ from sqlalchemy import select
 from linli_scheduling.activities.models import Shift
 from linli_scheduling.reminders.models import Reminder
 from linli_scheduling.reminders.notifier import notifier_for
-from linli_scheduling.reminders.testing import MailServer
 from linli_scheduling.signups.models import Signup, SignupStatus
 from linli_scheduling.worker import create_worker
 
@@ -69,6 +68,7 @@ def test_the_worker_fans_reminders_out_per_committee_and_sends_each_once(
     plan,
     scheduling_client,
     login,
+    mail,
 ):
     volunteer_id = register(world.committee, "陈阿婆")
     response = scheduling_client.put(
@@ -79,28 +79,25 @@ def test_the_worker_fans_reminders_out_per_committee_and_sends_each_once(
     assert response.status_code == 200, response.text
     signup_id = confirm(scheduling_database, committee, plan(world.committee, SHIFT_STARTS_AT), volunteer_id)
 
-    with MailServer() as mail:
-        settings = scheduling_settings.model_copy(
-            update={
-                "celery_broker_url": redis_url,
-                "smtp_host": mail.host,
-                "smtp_port": mail.port,
-                "smtp_sender": "noreply@linli.test",
-            }
-        )
-        worker = create_worker(settings, scheduling_database, notifier_for(settings))
-        # a queue of this test's own: nothing another run left on the shared Redis reaches this worker
-        queue = worker.conf.task_default_queue = f"linli.scheduling.test-{uuid.uuid4().hex[:8]}"
-        broker = redis.Redis.from_url(redis_url)
-        with start_worker(worker, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            for _ in range(2):  # the beat firing twice (or a redelivered task) reminds nobody twice
-                worker.send_task("scheduling.fan_out", args=("reminders", AT.isoformat()))
-            wait_for(
-                lambda: reminder_state(scheduling_database, committee, signup_id) == "sent", "the reminder"
-            )
-            # the solo worker runs one task at a time; leaving the block lets the one in hand finish
-            wait_for(lambda: broker.llen(queue) == 0, "every committee's job of both fan-outs")
-        broker.close()
-        [received] = mail.to("chen@example.cn")
+    settings = scheduling_settings.model_copy(
+        update={
+            "celery_broker_url": redis_url,
+            "smtp_host": mail.host,
+            "smtp_port": mail.port,
+            "smtp_sender": "noreply@linli.test",
+        }
+    )
+    worker = create_worker(settings, scheduling_database, notifier_for(settings))
+    # a queue of this test's own: nothing another run left on the shared Redis reaches this worker
+    queue = worker.conf.task_default_queue = f"linli.scheduling.test-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    with start_worker(worker, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        for _ in range(2):  # the beat firing twice (or a redelivered task) reminds nobody twice
+            worker.send_task("scheduling.fan_out", args=("reminders", AT.isoformat()))
+        wait_for(lambda: reminder_state(scheduling_database, committee, signup_id) == "sent", "the reminder")
+        # the solo worker runs one task at a time; leaving the block lets the one in hand finish
+        wait_for(lambda: broker.llen(queue) == 0, "every committee's job of both fan-outs")
+    broker.close()
+    [received] = mail.to("chen@example.cn")
     assert received.message["Subject"] == "志愿服务提醒：垃圾分类值守，3月10日 14:00"
     assert received.message["Message-ID"] == f"<reminder.{committee.id.hex}.{signup_id.hex}@linli.test>"

@@ -8,10 +8,15 @@ import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from linli_roster.database import messaging
+from linli_roster.events import types as events
 from linli_roster.protection import IdNumberCipher
 from linli_roster.spaces.models import Area, AreaKind
+from linli_roster.spaces.service import area_event
 from linli_roster.volunteers.models import Channel, RoleKind, Tier, Volunteer, VolunteerRole
+from linli_roster.volunteers.service import role_event, volunteer_snapshot
 from linli_shared.db import Database
 from linli_shared.tenancy import Role, TenantContext
 
@@ -79,8 +84,10 @@ def seed_committee(database: Database, cipher: IdNumberCipher, tenant_id: uuid.U
         session.add_all(people)
         session.flush()
 
+        roles: list[VolunteerRole] = []
+
         def role(person: Volunteer, kind: RoleKind, scope: Area | None = None, note: str = "") -> None:
-            session.add(
+            roles.append(
                 VolunteerRole(
                     tenant_id=tenant_id,
                     id=uuid.uuid4(),
@@ -108,8 +115,44 @@ def seed_committee(database: Database, cipher: IdNumberCipher, tenant_id: uuid.U
             role(people[n + 12], RoleKind.DELIBERATION_MEMBER, note="西门议事小组")
         for n in range(5):
             role(people[n + 20], RoleKind.MEDIATOR, note="老娘舅调解工作室")
+        session.add_all(roles)
         session.flush()
+        _announce(session, [*grids, *micro_grids, *buildings], people, roles)
         return VOLUNTEERS
+
+
+def _announce(
+    session: Session, areas: list[Area], people: list[Volunteer], roles: list[VolunteerRole]
+) -> None:
+    """The events the API would have published, so other services (scheduling plans shifts for these
+    volunteers in these places) learn the demo roster the way they learn any roster."""
+    for area in areas:
+        messaging.publish(
+            session,
+            events.AREA_CHANGED,
+            area_event(area),
+            subject=area.id,
+            tenant_id=area.tenant_id,
+            tenant_path=area.tenant_path,
+        )
+    for person in people:
+        messaging.publish(
+            session,
+            events.VOLUNTEER_REGISTERED,
+            volunteer_snapshot(person),
+            subject=person.id,
+            tenant_id=person.tenant_id,
+            tenant_path=person.tenant_path,
+        )
+    for held in roles:
+        messaging.publish(
+            session,
+            events.VOLUNTEER_ROLE_ASSIGNED,
+            role_event(held),
+            subject=held.volunteer_id,
+            tenant_id=held.tenant_id,
+            tenant_path=held.tenant_path,
+        )
 
 
 def seed_programmes(database: Database, tenant_id: uuid.UUID, tenant_path: str) -> None:

@@ -33,6 +33,8 @@ def require_role(allowed: frozenset[Role]) -> Callable[[TenantContext], TenantCo
 
 Reader = Annotated[TenantContext, Depends(require_role(READERS))]
 Writer = Annotated[TenantContext, Depends(require_role(WRITERS))]
+#: readers, or a volunteer of the committee (the calendar is also what volunteers sign up from)
+ReaderOrVolunteer = Annotated[TenantContext, Depends(require_role(READERS | {Role.VOLUNTEER}))]
 #: staff, or a volunteer (whose volunteer record the service then finds and checks)
 StaffOrVolunteer = Annotated[TenantContext, Depends(require_role(WRITERS | {Role.VOLUNTEER}))]
 

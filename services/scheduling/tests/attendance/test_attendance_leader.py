@@ -69,7 +69,7 @@ def test_staff_confirm_arrival_and_departure_with_a_break(
     assert Decimal(body["record"]["hours"]) == Decimal("1.5")
     record = record_of(scheduling_database, committee, shift_id)
     assert record.source == "leader"
-    assert record.recorder_name == "社区工作人员"
+    assert record.recorder_name == world.committee.name  # staff record in their committee's name
     assert [event["data"]["method"] for event in outbox(SchedulingEvent.CHECKED_IN)] == ["leader"]
     assert [event["data"]["method"] for event in outbox(SchedulingEvent.CHECKED_OUT)] == ["leader"]
     assert len(outbox(SchedulingEvent.RECORD_RECORDED)) == 1

@@ -156,8 +156,10 @@ def test_after_the_sweep_the_shift_takes_no_more_scans_or_confirmations(
     assert (
         scheduling_client.post("/v1/me/check-in", json={"code": code}, headers=volunteer).status_code == 201
     )
-    assert close_ended_shifts(scheduling_database, committee.id, committee.path, local(11, 5)) == 1
-    clock.at = local(11, 10)
+    # the sweep waits while the code is still shown after the end (15 minutes), then closes the shift
+    assert close_ended_shifts(scheduling_database, committee.id, committee.path, local(11, 14)) == 0
+    assert close_ended_shifts(scheduling_database, committee.id, committee.path, local(11, 16)) == 1
+    clock.at = local(11, 14)
     late_code, _ = signer.issue(world.committee.id, shift_id, clock.at)
     response = scheduling_client.post("/v1/me/check-out", json={"code": late_code}, headers=volunteer)
     assert response.status_code == 409

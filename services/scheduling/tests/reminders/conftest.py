@@ -1,26 +1,19 @@
-"""Fixtures for reminder tests: a real SMTP server, sign-ups written straight to the database (these tests
+"""Fixtures for reminder tests: sign-ups written straight to the database (these tests
 are about reminding, not signing up), and a volunteer's email setting made through the API."""
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from linli_scheduling.activities.models import Shift
 from linli_scheduling.reminders.notifier import SmtpNotifier
-from linli_scheduling.reminders.testing import MailServer
 from linli_scheduling.signups.models import Signup, SignupStatus
 from linli_shared.tenancy import Role, TenantContext
 
 
 @pytest.fixture
-def mail() -> Iterator[MailServer]:
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-def notifier(mail: MailServer) -> SmtpNotifier:
+def notifier(mail) -> SmtpNotifier:
     return SmtpNotifier(mail.host, mail.port, "提醒 <noreply@linli.test>")
 
 

@@ -96,14 +96,7 @@ class AreaService:
         messaging.publish(
             self.session,
             events.AREA_CHANGED,
-            events.AreaChangedV1(
-                area_id=area.id,
-                parent_id=area.parent_id,
-                kind=area.kind,
-                name=area.name,
-                responsible_volunteer_id=area.responsible_volunteer_id,
-                active=area.active,
-            ),
+            area_event(area),
             subject=area.id,
             tenant_id=area.tenant_id,
             tenant_path=area.tenant_path,
@@ -124,4 +117,15 @@ def _out(area: Area, responsible_name: str | None) -> AreaOut:
         responsible_name=responsible_name,
         active=area.active,
         updated_at=area.updated_at,
+    )
+
+
+def area_event(area: Area) -> events.AreaChangedV1:
+    return events.AreaChangedV1(
+        area_id=area.id,
+        parent_id=area.parent_id,
+        kind=area.kind,
+        name=area.name,
+        responsible_volunteer_id=area.responsible_volunteer_id,
+        active=area.active,
     )

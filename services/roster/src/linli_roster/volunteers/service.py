@@ -100,7 +100,7 @@ class VolunteerService:
         self._set_id_number(volunteer, request.id_number)
         self._save(volunteer, new=True)
         self._record(volunteer, "registered", request.channel.value, "")
-        self._publish(volunteer, events.VOLUNTEER_REGISTERED, _snapshot(volunteer))
+        self._publish(volunteer, events.VOLUNTEER_REGISTERED, volunteer_snapshot(volunteer))
         return self.get(volunteer.id)
 
     def update(self, volunteer_id: uuid.UUID, request: VolunteerUpdate) -> VolunteerOut:
@@ -115,7 +115,7 @@ class VolunteerService:
         if "id_number" in changes:
             self._set_id_number(volunteer, request.id_number)
         self._save(volunteer)
-        self._publish(volunteer, events.VOLUNTEER_UPDATED, _snapshot(volunteer))
+        self._publish(volunteer, events.VOLUNTEER_UPDATED, volunteer_snapshot(volunteer))
         return self.get(volunteer.id)
 
     def change_tier(self, volunteer_id: uuid.UUID, request: TierChange) -> VolunteerOut:
@@ -161,7 +161,7 @@ class VolunteerService:
         )
         self.volunteers.add(role)
         self._record(volunteer, "role_assigned", request.role.value, request.scope_note)
-        self._publish(volunteer, events.VOLUNTEER_ROLE_ASSIGNED, _role_event(role))
+        self._publish(volunteer, events.VOLUNTEER_ROLE_ASSIGNED, role_event(role))
         return self.get(volunteer.id)
 
     def end_role(self, volunteer_id: uuid.UUID, role_id: uuid.UUID, request: RoleEnd) -> VolunteerOut:
@@ -177,7 +177,7 @@ class VolunteerService:
         role.ends_on, role.ended_reason = request.ends_on, request.reason
         self.session.flush()
         self._record(volunteer, "role_ended", role.role, request.reason)
-        self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, _role_event(role))
+        self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, role_event(role))
         return self.get(volunteer.id)
 
     def exit(self, volunteer_id: uuid.UUID, request: Exit) -> VolunteerOut:
@@ -192,7 +192,7 @@ class VolunteerService:
             if role.ended_reason is None and (role.ends_on is None or role.ends_on >= today):
                 role.ends_on = max(today, role.starts_on)
                 role.ended_reason = f"exit: {request.kind.value}"
-                self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, _role_event(role))
+                self._publish(volunteer, events.VOLUNTEER_ROLE_ENDED, role_event(role))
         self.volunteers.end_commitments(volunteer, today, f"exit: {request.kind.value}")
         self._save(volunteer)
         self._record(volunteer, "exited", request.kind.value, request.reason)
@@ -211,7 +211,7 @@ class VolunteerService:
         volunteer.status = Status.ACTIVE
         self._save(volunteer)
         self._record(volunteer, "rejoined", "", request.reason)
-        self._publish(volunteer, events.VOLUNTEER_REJOINED, _snapshot(volunteer))
+        self._publish(volunteer, events.VOLUNTEER_REJOINED, volunteer_snapshot(volunteer))
         return self.get(volunteer.id)
 
     # helpers -------------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def volunteer_out(
     )
 
 
-def _snapshot(volunteer: Volunteer) -> events.VolunteerSnapshotV1:
+def volunteer_snapshot(volunteer: Volunteer) -> events.VolunteerSnapshotV1:
     return events.VolunteerSnapshotV1(
         volunteer_id=volunteer.id,
         name=volunteer.name,
@@ -321,7 +321,7 @@ def _snapshot(volunteer: Volunteer) -> events.VolunteerSnapshotV1:
     )
 
 
-def _role_event(role: VolunteerRole) -> events.VolunteerRoleV1:
+def role_event(role: VolunteerRole) -> events.VolunteerRoleV1:
     return events.VolunteerRoleV1(
         volunteer_id=role.volunteer_id,
         role_id=role.id,

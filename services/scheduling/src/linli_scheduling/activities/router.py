@@ -4,9 +4,9 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
-from linli_scheduling.access import READERS, Reader, Writer, require_role
+from linli_scheduling.access import Reader, ReaderOrVolunteer, Writer
 from linli_scheduling.activities.models import ActivityKind, ActivityStatus, ShiftStatus
 from linli_scheduling.activities.schemas import (
     ActivityCancel,
@@ -26,13 +26,10 @@ from linli_scheduling.activities.service import ActivityService
 from linli_scheduling.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
-from linli_shared.tenancy import Role, TenantContext
 
 router = APIRouter(tags=["activities"], responses=PROBLEM_RESPONSES)
 Cursor = Annotated[str | None, Query(max_length=400)]
 Limit = Annotated[int, Query(ge=1, le=200)]
-#: the calendar is also what a volunteer signs up from: their own committee's shifts
-ShiftReader = Annotated[TenantContext, Depends(require_role(READERS | {Role.VOLUNTEER}))]
 
 
 @router.post(
@@ -101,7 +98,7 @@ def cancel_activity(
     summary="The calendar: shifts whose day (Asia/Shanghai) is from `from` to `to`, at most 92 days",
 )
 def list_shifts(
-    context: ShiftReader,
+    context: ReaderOrVolunteer,
     session: ContextSession,
     from_date: Annotated[date, Query(alias="from")],
     to_date: Annotated[date, Query(alias="to")],
@@ -124,7 +121,7 @@ def list_shifts(
 
 
 @router.get("/v1/shifts/{shift_id}", summary="A shift, with its activity's facts and its places")
-def get_shift(shift_id: uuid.UUID, context: ShiftReader, session: ContextSession) -> ShiftOut:
+def get_shift(shift_id: uuid.UUID, context: ReaderOrVolunteer, session: ContextSession) -> ShiftOut:
     return ActivityService(session, context).shift(shift_id)
 
 

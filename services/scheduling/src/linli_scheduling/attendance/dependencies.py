@@ -4,10 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from linli_scheduling.access import READERS, require_role
 from linli_scheduling.attendance.codes import CheckInCodeSigner
 from linli_scheduling.config import SchedulingSettings
-from linli_shared.tenancy import Role, TenantContext
 
 
 def _settings(request: Request) -> SchedulingSettings:
@@ -31,5 +29,3 @@ def check_in_page(request: Request) -> str:
 
 Signer = Annotated[CheckInCodeSigner, Depends(check_in_signer)]
 CheckInPage = Annotated[str, Depends(check_in_page)]
-#: readers, or a volunteer (whom the service then lets through only for a shift they lead)
-ReaderOrVolunteer = Annotated[TenantContext, Depends(require_role(READERS | {Role.VOLUNTEER}))]

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from linli_scheduling.access import Me, StaffOrVolunteer
-from linli_scheduling.attendance.dependencies import CheckInPage, ReaderOrVolunteer, Signer
+from linli_scheduling.access import Me, ReaderOrVolunteer, StaffOrVolunteer
+from linli_scheduling.attendance.dependencies import CheckInPage, Signer
 from linli_scheduling.attendance.schemas import (
     AttendanceOut,
     CheckInCodeOut,

@@ -44,7 +44,7 @@ from linli_scheduling.facts.eligibility import ACTIVE
 from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.policies.rules import EffectivePolicy, effective_policy
 from linli_scheduling.records.models import RecordSource, ServiceRecord
-from linli_scheduling.records.recording import Recorder, make_record
+from linli_scheduling.records.recording import Recorder, make_record, recorder_of
 from linli_shared.events.envelope import EventSpec
 from linli_shared.problems import Invalid
 from linli_shared.tenancy import Role, TenantContext
@@ -58,8 +58,6 @@ DEFAULT_HISTORY = timedelta(days=365)
 LONGEST_HISTORY = timedelta(days=366)
 #: the name on a record a volunteer checked out of by QR on a shift without a leader
 QR_RECORDER_NAME = "扫码签到"
-#: the name on a record the committee's staff confirmed
-STAFF_RECORDER_NAME = "社区工作人员"
 
 
 def leader_of(shift: Shift, activity: Activity) -> uuid.UUID | None:
@@ -245,7 +243,6 @@ class AttendanceService:
             attendance.break_minutes = request.break_minutes
             self.session.flush()
             publish_attendance(self.session, events.CHECKED_OUT, attendance)
-            name = confirming_leader.name if confirming_leader else STAFF_RECORDER_NAME
             record = record_attendance(
                 self.session,
                 attendance,
@@ -253,7 +250,7 @@ class AttendanceService:
                 activity,
                 volunteer,
                 RecordSource.LEADER,
-                Recorder(self.context.subject, name),
+                recorder_of(self.session, self.context),
             )
         return attendance_out(attendance, shift, activity, volunteer, record)
 

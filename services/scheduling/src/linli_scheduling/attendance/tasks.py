@@ -1,6 +1,6 @@
 """Closing ended shifts: the forgotten check-outs and the no-shows.
 
-Once a shift has ended, whoever is still checked in is checked out at the shift's end (the hours inside
+Once a shift has ended (and its code is no longer shown), whoever is still checked in is checked out at the shift's end (the hours inside
 the window are theirs; the record is flagged as closed by the system, for audit), and every confirmed
 volunteer who never came is marked a no-show. Each shift is closed in its own transaction, under its
 row lock, and a closed shift is not touched again: running the task twice changes nothing, and the
@@ -17,7 +17,7 @@ from linli_scheduling.activities.models import ShiftStatus
 from linli_scheduling.attendance.exceptions import VolunteerNotFound
 from linli_scheduling.attendance.models import Method
 from linli_scheduling.attendance.repository import AttendanceRepository
-from linli_scheduling.attendance.service import publish_attendance, record_attendance
+from linli_scheduling.attendance.service import CODE_SHOWN_AFTER_END, publish_attendance, record_attendance
 from linli_scheduling.events import types as events
 from linli_scheduling.records.models import RecordSource
 from linli_scheduling.records.recording import Recorder
@@ -35,7 +35,8 @@ def close_ended_shifts(database: Database, tenant_id: uuid.UUID, tenant_path: st
     closed (checked out at their shift's end)."""
     context = TenantContext(tenant_id=tenant_id, tenant_path=tenant_path, role=Role.SERVICE, subject=SUBJECT)
     with database.transaction(context) as session:
-        due = AttendanceRepository(session, context).shifts_to_close(now)
+        # only once the site's code is no longer shown: whoever scans out on the way out is not flagged
+        due = AttendanceRepository(session, context).shifts_to_close(now - CODE_SHOWN_AFTER_END)
     closed = 0
     for shift_id in due:
         with database.transaction(context) as session:
