@@ -30,7 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared/src services/identity/src services/roster/src services/scheduling/src
+	$(VENV)/bin/mypy shared/src services/identity/src services/roster/src services/scheduling/src services/evaluation/src
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -40,6 +40,7 @@ schemas: install
 	$(PY) -m linli_identity.cli export-schemas >/dev/null
 	$(PY) -m linli_roster.cli export-schemas >/dev/null
 	$(PY) -m linli_scheduling.cli export-schemas >/dev/null
+	$(PY) -m linli_evaluation.cli export-schemas >/dev/null
 
 infra-up:
 	$(INFRA) up

@@ -1,0 +1,39 @@
+"""Time, one way: stored in UTC, the service day and wall clock in Asia/Shanghai. The app reads "now" from
+`app.state.clock`, so tests can stand at any moment without sleeping."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock(Clock):
+    """A clock that stands still until moved (tests, the seed)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _now(request: Request) -> datetime:
+    clock: Clock = request.app.state.clock
+    return clock.now()
+
+
+Now = Annotated[datetime, Depends(_now)]

@@ -1,0 +1,15 @@
+"""What the evaluation service does with other services' events: it keeps its copy of the tenant tree and
+the roster facts it names people and places by, and books scheduling's service records into the hours
+ledger."""
+
+from __future__ import annotations
+
+from linli_evaluation import models  # noqa: F401 - every table must be known to follow a moved committee
+from linli_evaluation.database import directory
+from linli_evaluation.facts.consumers import HANDLERS as FACT_HANDLERS
+from linli_evaluation.facts.consumers import ROSTER_TOPICS
+from linli_shared.events.consumer import Handler
+from linli_shared.tenant_directory import IDENTITY_TENANTS_TOPIC
+
+HANDLERS: dict[str, Handler] = {**directory.handlers(), **FACT_HANDLERS}
+CONSUMED_TOPICS = (IDENTITY_TENANTS_TOPIC, *ROSTER_TOPICS)
