@@ -32,6 +32,7 @@ from linli_shared.testing import backing_service, fresh_service_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import roster_lists
+import scheduling_flow
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = 5_000
@@ -60,6 +61,7 @@ def main() -> None:
     ]
     with TestClient(create_app(settings, database)) as identity_client:
         rows += roster_lists.measure(admin, REPO, database, identity_client)
+    rows += scheduling_flow.measure(admin, REPO, database, bootstrap)
     write_report(rows)
     database.dispose()
 

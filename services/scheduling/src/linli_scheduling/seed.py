@@ -329,7 +329,9 @@ def _open_requests(database: Database, staff: TenantContext, now: datetime) -> N
             return
         activity = session.get(Activity, (record.tenant_id, record.activity_id))
         assert activity is not None
-        started = now - timedelta(days=2, hours=3)
+        # the day before yesterday, 09:00–10:30 local time
+        day = now.astimezone(SHANGHAI).date() - timedelta(days=2)
+        started = datetime.combine(day, datetime.min.time()).replace(hour=9, tzinfo=SHANGHAI)
         LateEntryService(session, staff).file_for(
             LateEntryCreate(
                 volunteer_id=record.volunteer_id,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import (
@@ -16,6 +15,7 @@ from pydantic import (
 )
 
 from linli_scheduling.attendance.codes import MAX_CODE_LENGTH
+from linli_scheduling.records.schemas import HoursOut
 
 #: base64url and the one dot between payload and signature; the signature check does the rest
 CodeText = Annotated[
@@ -71,7 +71,7 @@ class RecordBrief(BaseModel):
     """The service record a closed attendance made (none for kinds that earn no hours)."""
 
     id: uuid.UUID
-    hours: Decimal
+    hours: HoursOut
     service_minutes: int
     voided: bool
 
