@@ -11,9 +11,10 @@ import importlib.util
 import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import psycopg
 import pytest
@@ -22,6 +23,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from linli_shared.db import Database
+from linli_shared.events.envelope import CloudEvent, EventSpec
+from linli_shared.events.schemas import load_schema
 from linli_shared.provisioning import DatabaseUrls, migrate, provision, service_urls
 
 REPO = Path(__file__).resolve().parents[3]
@@ -148,3 +151,56 @@ def assert_unprivileged_app_role(
             {"tables": list(forced_tables)},
         ).all()
         assert unforced == []
+
+
+# consumer-side contracts ------------------------------------------------------------------------------
+
+_SAMPLES: dict[str, Callable[[], str]] = {
+    "uuid": lambda: str(uuid.uuid4()),
+    "date": lambda: "2026-03-01",
+    "date-time": lambda: "2026-03-01T08:00:00Z",
+}
+
+
+def sample_of(schema: dict[str, Any], fill_optional: bool) -> Any:
+    """One value a JSON Schema accepts: the first non-null branch of a union (or null when not filling)."""
+    if "anyOf" in schema:
+        branches = schema["anyOf"]
+        if not fill_optional and {"type": "null"} in branches:
+            return None
+        return sample_of(next(branch for branch in branches if branch != {"type": "null"}), fill_optional)
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: sample_of(field, fill_optional) for name, field in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [sample_of(schema["items"], fill_optional)] if fill_optional else []
+    if kind == "string":
+        return _SAMPLES.get(schema.get("format", ""), lambda: "张阿姨")()
+    if kind == "integer":
+        return 12
+    if kind == "number":
+        return 2.5
+    if kind == "boolean":
+        return True
+    raise AssertionError(f"no sample for {schema}")
+
+
+def assert_consumer_contract(spec: EventSpec[Any], expected_dir: Path, producer_dir: Path) -> None:
+    """What a consumer reads of an event (its committed schema in `expected_dir`) is satisfied by every shape
+    the producer's committed schema allows (optional fields empty and filled), and every field the consumer
+    reads is required by the producer with the same type."""
+    import jsonschema  # a development dependency, like this module
+
+    published, expected = load_schema(producer_dir, spec.type), load_schema(expected_dir, spec.type)
+    for fill_optional in (False, True):
+        event = sample_of(published, fill_optional)
+        jsonschema.validate(event, published)
+        jsonschema.validate(event, expected)
+        CloudEvent.model_validate(event).payload(spec)
+    theirs, ours = published["properties"]["data"], expected["properties"]["data"]
+    assert set(ours["required"]) <= set(theirs["required"]), f"{spec.type}: a field we read may be left out"
+    for name, field in ours["properties"].items():
+        produced = {key: value for key, value in theirs["properties"][name].items() if key != "description"}
+        assert produced == {key: value for key, value in field.items() if key != "description"}, name

@@ -8,8 +8,10 @@ from linli_evaluation import models  # noqa: F401 - every table must be known to
 from linli_evaluation.database import directory
 from linli_evaluation.facts.consumers import HANDLERS as FACT_HANDLERS
 from linli_evaluation.facts.consumers import ROSTER_TOPICS
+from linli_evaluation.ledger.consumers import HANDLERS as LEDGER_HANDLERS
+from linli_evaluation.ledger.consumers import TOPICS as LEDGER_TOPICS
 from linli_shared.events.consumer import Handler
 from linli_shared.tenant_directory import IDENTITY_TENANTS_TOPIC
 
-HANDLERS: dict[str, Handler] = {**directory.handlers(), **FACT_HANDLERS}
-CONSUMED_TOPICS = (IDENTITY_TENANTS_TOPIC, *ROSTER_TOPICS)
+HANDLERS: dict[str, Handler] = {**directory.handlers(), **FACT_HANDLERS, **LEDGER_HANDLERS}
+CONSUMED_TOPICS = (IDENTITY_TENANTS_TOPIC, *ROSTER_TOPICS, *LEDGER_TOPICS)
