@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from linli_evaluation.database import messaging
 from linli_evaluation.facts.models import RecordFact
