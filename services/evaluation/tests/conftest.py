@@ -114,14 +114,20 @@ Deliver = Callable[..., uuid.UUID]
 
 @pytest.fixture
 def deliver(evaluation_database) -> Deliver:
-    """`deliver(type, topic, tenant, subject, data, source="/linli/roster")` → the event id: another
-    service's event, handled by the evaluation consumer as Kafka would deliver it."""
+    """`deliver(type, topic, tenant, subject, data, source="/linli/roster", event_id=None)` → the event id:
+    another service's event, handled by the evaluation consumer as Kafka would deliver it."""
     runner = consumer(evaluation_database)
 
     def send(
-        event_type: str, topic: str, tenant, subject: uuid.UUID, data: dict, source: str = "/linli/roster"
+        event_type: str,
+        topic: str,
+        tenant,
+        subject: uuid.UUID,
+        data: dict,
+        source: str = "/linli/roster",
+        event_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        event_id = uuid.uuid4()
+        event_id = event_id or uuid.uuid4()
         event = {
             "specversion": "1.0",
             "id": str(event_id),
@@ -135,7 +141,7 @@ def deliver(evaluation_database) -> Deliver:
             "data": data,
         }
         outcome = runner.handle(topic, json.dumps(event).encode(), [])
-        assert outcome.handled, outcome
+        assert outcome.handled or outcome.duplicate, outcome
         return event_id
 
     return send

@@ -47,7 +47,13 @@ def roster(committee, register, roster_event) -> int:
 def test_seed_replays_four_weeks_and_plans_four_ahead(committee, register, roster_event, scheduling_database):
     people = roster(committee, register, roster_event)
     summary = seed_committee(
-        scheduling_database, committee.id, committee.path, people, wait_seconds=5, clock=FixedClock(NOW), history_weeks=4
+        scheduling_database,
+        committee.id,
+        committee.path,
+        people,
+        wait_seconds=5,
+        clock=FixedClock(NOW),
+        history_weeks=4,
     )
     assert "records" in summary
 

@@ -22,11 +22,12 @@ def seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--tenant-id", type=uuid.UUID, required=True)
     parser.add_argument("--tenant-path", required=True)
     parser.add_argument(
-        "--expect-volunteers",
+        "--expect-records",
         type=int,
         default=1,
-        help="wait until the roster's events have brought this many volunteers (the roster seed's count)",
+        help="wait until scheduling's events have brought this many service records (its seed's count)",
     )
+    parser.add_argument("--auditor-id", type=uuid.UUID, help="the demo auditor the open audit is dealt to")
     parser.set_defaults(handler=_seed)
 
 
@@ -35,7 +36,9 @@ def _seed(args: argparse.Namespace, settings: EvaluationSettings) -> None:
 
     database = Database.from_url(settings.database_url, pool_size=1)
     try:
-        summary = seed_committee(database, args.tenant_id, args.tenant_path, args.expect_volunteers)
+        summary = seed_committee(
+            database, args.tenant_id, args.tenant_path, args.expect_records, args.auditor_id
+        )
         sys.stdout.write(f"{summary}\n")
     finally:
         database.dispose()

@@ -20,10 +20,13 @@ from celery import Celery
 from celery.schedules import crontab
 from sqlalchemy import select
 
+from linli_evaluation.audits.tasks import commit_due_plans, draw_due_plans
 from linli_evaluation.clock import local_date
 from linli_evaluation.config import EvaluationSettings, get_settings
 from linli_evaluation.database import directory
 from linli_evaluation.ledger.tallying import apply_pending, committees_with_pending, reconcile
+from linli_evaluation.recognition.tasks import confer_due_honours
+from linli_evaluation.scores.tasks import recompute_scores
 from linli_evaluation.stars.tasks import review_stars
 from linli_shared.db import Database
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
@@ -43,8 +46,20 @@ def _reconcile(database: Database, tenant_id: uuid.UUID, tenant_path: str, day: 
 JOBS: dict[str, CommitteeJob] = {
     "reconcile": _reconcile,
     "stars": review_stars,
+    "scores": recompute_scores,
+    "honours": confer_due_honours,
+    "audit_commit": commit_due_plans,
+    "audit_draw": draw_due_plans,
 }
-DAILY = {"reconcile": crontab(hour=1, minute=30), "stars": crontab(hour=2, minute=0)}
+DAILY = {
+    # the month's seed is committed on its first day, before its records are final
+    "audit_commit": crontab(hour=0, minute=10),
+    "audit_draw": crontab(hour=3, minute=30),
+    "honours": crontab(hour=0, minute=30),
+    "reconcile": crontab(hour=1, minute=30),
+    "stars": crontab(hour=2, minute=0),
+    "scores": crontab(hour=3, minute=0),
+}
 
 
 def create_worker(settings: EvaluationSettings, database: Database | None = None) -> Celery:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from linli_roster.activity.router import router as activity_router
 from linli_roster.config import RosterSettings, get_settings
 from linli_roster.deliberation.router import router as deliberation_router
+from linli_roster.honours.router import router as honours_router
 from linli_roster.logins.identity_client import identity_client_for
 from linli_roster.logins.router import router as logins_router
 from linli_roster.mediation.router import router as mediation_router
@@ -68,6 +69,7 @@ def create_app(
         deliberation_router,
         mediation_router,
         recruitment_router,
+        honours_router,
     ):
         app.include_router(router)
     return app

@@ -3,6 +3,7 @@ moved committee to its new path — sees them all in every process (API, consume
 
 from linli_roster.activity import models as activity
 from linli_roster.deliberation import models as deliberation
+from linli_roster.honours import models as honours
 from linli_roster.mediation import models as mediation
 from linli_roster.mentoring import models as mentoring
 from linli_roster.recruitment import models as recruitment
@@ -14,6 +15,7 @@ from linli_roster.volunteers import models as volunteers
 __all__ = [
     "activity",
     "deliberation",
+    "honours",
     "mediation",
     "mentoring",
     "recruitment",

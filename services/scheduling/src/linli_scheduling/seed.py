@@ -74,7 +74,9 @@ def seed_committee(
             session.scalars(select(AreaFact).where(AreaFact.kind == "micro_grid").order_by(AreaFact.name))
         )
         first_aid = session.scalars(select(CourseFact).where(CourseFact.qualification.is_not(None))).first()
-    start = datetime.combine(now.astimezone(SHANGHAI).date() - timedelta(weeks=history_weeks), datetime.min.time())
+    start = datetime.combine(
+        now.astimezone(SHANGHAI).date() - timedelta(weeks=history_weeks), datetime.min.time()
+    )
     planned_at = start.replace(tzinfo=SHANGHAI) - timedelta(days=2)
 
     elderly, watch = _projects(database, staff, planned_at, backbone, rng)

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Date, DateTime, Integer, Numeric, PrimaryKeyConstraint, String, Text, Uuid, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -66,6 +67,9 @@ class AuditPlan(EvaluationBase):
     auditor_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     population: Mapped[int | None] = mapped_column(Integer)
     sample_size: Mapped[int | None] = mapped_column(Integer)
+    #: the population as it was drawn from (each record's id, stratum and weight inputs; `draw.Candidate`),
+    #: kept so the draw can be re-run from the revealed seed even after records change (0002_audits)
+    population_snapshot: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     committed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

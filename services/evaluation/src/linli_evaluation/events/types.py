@@ -7,6 +7,10 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
+from linli_evaluation.events.audits import AUDIT_EVENTS, AUDIT_TOPICS
+from linli_evaluation.events.certificates import CERTIFICATE_EVENTS, CERTIFICATE_TOPICS
+from linli_evaluation.events.feedback import FEEDBACK_EVENTS, FEEDBACK_TOPICS
+from linli_evaluation.events.recognition import RECOGNITION_EVENTS, RECOGNITION_TOPICS
 from linli_shared.events.envelope import EventPayload, EventSpec
 
 #: keyed by the volunteer: one person's star changes stay in order
@@ -34,5 +38,5 @@ STAR_LEVEL_CHANGED = EventSpec(
     "A volunteer's star level (1★–5★ by cumulative verified hours) went up or down.",
 )
 
-ALL_EVENTS = (STAR_LEVEL_CHANGED,)
-TOPICS = (STARS_TOPIC,)
+ALL_EVENTS = (STAR_LEVEL_CHANGED, *CERTIFICATE_EVENTS, *FEEDBACK_EVENTS, *RECOGNITION_EVENTS, *AUDIT_EVENTS)
+TOPICS = (STARS_TOPIC, *CERTIFICATE_TOPICS, *FEEDBACK_TOPICS, *RECOGNITION_TOPICS, *AUDIT_TOPICS)
