@@ -37,7 +37,6 @@ from linli_identity.tenants.service import TenantService
 from linli_scheduling.activities.models import Activity, Shift
 from linli_scheduling.attendance.schemas import LeaderConfirmation
 from linli_scheduling.attendance.service import AttendanceService
-from linli_scheduling.clock import SHANGHAI, local_date
 from linli_scheduling.config import SchedulingSettings
 from linli_scheduling.database import messaging
 from linli_scheduling.events import types as events
@@ -46,6 +45,7 @@ from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.signups.models import Signup, SignupStatus
 from linli_scheduling.signups.schemas import SignupAssign
 from linli_scheduling.signups.service import SignupService
+from linli_shared.clock import SHANGHAI, local_date
 from linli_shared.db import Database
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.events.kafka import ensure_topics, make_consumer, make_producer, qualified

@@ -31,13 +31,13 @@ from linli_roster.events.consumers import CONSUMED_TOPICS as ROSTER_CONSUMES
 from linli_roster.events.consumers import HANDLERS as ROSTER_HANDLERS
 from linli_roster.events.types import TOPICS as ROSTER_PUBLISHES
 from linli_roster.main import create_app as create_roster_app
-from linli_scheduling.clock import Clock
 from linli_scheduling.config import SchedulingSettings
 from linli_scheduling.database import messaging as scheduling_messaging
 from linli_scheduling.events.consumers import CONSUMED_TOPICS as SCHEDULING_CONSUMES
 from linli_scheduling.events.consumers import HANDLERS as SCHEDULING_HANDLERS
 from linli_scheduling.events.types import TOPICS as SCHEDULING_PUBLISHES
 from linli_scheduling.main import create_app as create_scheduling_app
+from linli_shared.clock import Clock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner, Handler, Outcome
 from linli_shared.events.kafka import make_consumer, make_producer, qualified

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from linli_roster.activity.models import ServiceActivity
-from linli_scheduling.clock import SHANGHAI
 from linli_scheduling.database import messaging as scheduling_messaging
 from linli_scheduling.events.types import RECORD_RECORDED, SERVICE_RECORDS_TOPIC
+from linli_shared.clock import SHANGHAI
 from linli_shared.problems import PROBLEM_BASE, PROBLEM_JSON
 from linli_shared.tenancy import Role, TenantContext
 

@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from linli_roster.database import messaging as roster_messaging
-from linli_scheduling.clock import SHANGHAI, local_date
 from linli_scheduling.database import messaging as scheduling_messaging
 from linli_scheduling.events.types import TRAINING_ATTENDED
 from linli_scheduling.facts.contracts import COURSE_CREATED, QUALIFICATION_GRANTED, VOLUNTEER_REGISTERED
+from linli_shared.clock import SHANGHAI, local_date
 from linli_shared.problems import PROBLEM_BASE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]

@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from linli_evaluation.clock import SHANGHAI, Clock
 from linli_evaluation.config import EvaluationSettings
 from linli_evaluation.database import messaging
 from linli_evaluation.events.consumers import HANDLERS
@@ -22,6 +21,7 @@ from linli_evaluation.main import create_app
 from linli_identity.accounts.models import User
 from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
+from linli_shared.clock import SHANGHAI, Clock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls

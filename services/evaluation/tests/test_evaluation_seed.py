@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask
-from linli_evaluation.clock import FixedClock
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.models import Tally
 from linli_evaluation.recognition.models import Nomination
 from linli_evaluation.seed import seed_committee
+from linli_shared.clock import FixedClock
 
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
 

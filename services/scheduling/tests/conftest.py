@@ -25,11 +25,11 @@ from linli_identity.accounts.models import User
 from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
 from linli_scheduling.activities.models import Activity, Shift
-from linli_scheduling.clock import SHANGHAI, Clock, local_date
 from linli_scheduling.config import SchedulingSettings
 from linli_scheduling.database import messaging
 from linli_scheduling.events.consumers import HANDLERS
 from linli_scheduling.main import create_app
+from linli_shared.clock import SHANGHAI, Clock, local_date
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls

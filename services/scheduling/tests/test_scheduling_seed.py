@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from linli_scheduling.activities.models import Activity, Shift
-from linli_scheduling.clock import FixedClock
 from linli_scheduling.projects.models import Project
 from linli_scheduling.records.models import LateEntry, ServiceRecord
 from linli_scheduling.seed import seed_committee
 from linli_scheduling.signups.models import Signup
+from linli_shared.clock import FixedClock
 
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
 

@@ -162,3 +162,14 @@ def require_scopes(*scopes: str) -> Callable[[TenantContext], TenantContext]:
         return context
 
     return dependency
+
+
+def require_role(allowed: frozenset[Role]) -> Callable[[TenantContext], TenantContext]:
+    """A dependency admitting only the given roles (403 for the others)."""
+
+    def dependency(context: CurrentContext) -> TenantContext:
+        if context.role not in allowed:
+            raise Forbidden("Your role does not allow this.")
+        return context
+
+    return dependency

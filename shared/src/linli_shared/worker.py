@@ -36,5 +36,7 @@ def make_celery(settings: ServiceSettings) -> Celery:
         enable_utc=True,
         broker_connection_retry_on_startup=True,
         task_default_queue=f"linli.{settings.service_name}",
+        # tasks are idempotent and ack late: one cut off by a lost broker connection is simply redelivered
+        worker_cancel_long_running_tasks_on_connection_loss=True,
     )
     return app

@@ -5,7 +5,6 @@ sees only their own hours, stars, score and certificates."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from linli_evaluation.database import directory
 from linli_evaluation.facts.models import VolunteerFact
-from linli_shared.auth import CurrentContext
+from linli_shared.auth import CurrentContext, require_role
 from linli_shared.dependencies import ContextSession
 from linli_shared.problems import Forbidden, NotFound
 from linli_shared.tenancy import Role, TenantContext
@@ -23,15 +22,6 @@ WRITERS = frozenset({Role.TENANT_ADMIN, Role.STAFF})
 READERS = WRITERS | {Role.AUDITOR, Role.TOWN_ADMIN, Role.DISTRICT_ADMIN}
 #: who sets a district's (or town's, or committee's) rules: star thresholds, audit rates, score weights
 POLICY_SETTERS = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_ADMIN, Role.TENANT_ADMIN})
-
-
-def require_role(allowed: frozenset[Role]) -> Callable[[TenantContext], TenantContext]:
-    def dependency(context: CurrentContext) -> TenantContext:
-        if context.role not in allowed:
-            raise Forbidden("Your role does not allow this.")
-        return context
-
-    return dependency
 
 
 Reader = Annotated[TenantContext, Depends(require_role(READERS))]

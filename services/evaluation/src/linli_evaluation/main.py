@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from linli_evaluation.clock import Clock
 from linli_evaluation.config import EvaluationSettings, get_settings
 from linli_evaluation.routers import ROUTERS
 from linli_shared.app import wire_common
 from linli_shared.auth import JwksCache, TokenVerifier
+from linli_shared.clock import Clock
 from linli_shared.db import Database
 from linli_shared.telemetry import setup_logging, setup_tracing
 

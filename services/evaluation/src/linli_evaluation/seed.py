@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from linli_evaluation.audits.models import AuditPlan
 from linli_evaluation.audits.service import PlanService, month_of
 from linli_evaluation.audits.tasks import commit_due_plans, commit_plan, draw_plan
-from linli_evaluation.clock import SHANGHAI, Clock, local_date
 from linli_evaluation.facts.models import RecordFact
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
 from linli_evaluation.recognition.schemas import CriteriaIn, Decision, NominationCreate, ProgrammeCreate
 from linli_evaluation.recognition.service import NominationService, ProgrammeService
 from linli_evaluation.scores.tasks import recompute_scores
+from linli_shared.clock import SHANGHAI, Clock, local_date
 from linli_shared.db import Database
 from linli_shared.tenancy import Role, TenantContext
 

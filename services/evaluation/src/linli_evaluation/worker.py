@@ -21,13 +21,13 @@ from celery.schedules import crontab
 from sqlalchemy import select
 
 from linli_evaluation.audits.tasks import commit_due_plans, draw_due_plans
-from linli_evaluation.clock import local_date
 from linli_evaluation.config import EvaluationSettings, get_settings
 from linli_evaluation.database import directory
 from linli_evaluation.ledger.tallying import apply_pending, committees_with_pending, reconcile
 from linli_evaluation.recognition.tasks import confer_due_honours
 from linli_evaluation.scores.tasks import recompute_scores
 from linli_evaluation.stars.tasks import review_stars
+from linli_shared.clock import local_date
 from linli_shared.db import Database
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
 from linli_shared.worker import make_celery

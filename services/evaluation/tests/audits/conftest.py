@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from linli_evaluation.audits.router import router as audits_router
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.database import messaging
 from linli_identity.accounts.models import User
 from linli_identity.accounts.service import grant_membership
 from linli_identity.audit.service import Actor
 from linli_identity.seed import PLATFORM
+from linli_shared.clock import SHANGHAI
 from linli_shared.db import act_as
 from linli_shared.tenancy import Role, TenantContext
 

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.database import messaging
 from linli_evaluation.feedback.links import FeedbackClaims, FeedbackSigner, link_expiry
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.feedback.router import router as feedback_router
 from linli_evaluation.main import create_app
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
 #: where the tests stand: three days after the default service day (2026-11-07)

@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 import pytest
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.feedback.exceptions import FeedbackLinkExpired, FeedbackLinkInvalid
 from linli_evaluation.feedback.links import FeedbackClaims, FeedbackSigner, link_expiry
 from linli_evaluation.feedback.service import public_name
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import child_path
 
 pytestmark = pytest.mark.unit

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from linli_evaluation.clock import SHANGHAI
+from linli_shared.clock import SHANGHAI
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI)
 READING = timedelta(seconds=5)

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.feedback.exceptions import AlreadyRated
 from linli_evaluation.feedback.links import FeedbackClaims, FeedbackSigner
 from linli_evaluation.feedback.service import FeedbackService, Submission
+from linli_shared.clock import SHANGHAI
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI)
 READING = timedelta(seconds=5)

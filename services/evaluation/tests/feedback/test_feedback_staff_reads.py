@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from linli_evaluation.clock import SHANGHAI
+from linli_shared.clock import SHANGHAI
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI)
 PROBLEM = "application/problem+json"

@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask, Outcome
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.database import messaging
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
 from linli_evaluation.recognition.router import router as recognition_router
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
 #: the day most tests stand on: late in 2026, so the year's and Q4's service is there to judge

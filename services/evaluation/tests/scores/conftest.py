@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.scores.models import ScorePolicy, VolunteerScore
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
 #: the moment the app stands at in score tests: 10:00 on 25 Nov 2026 in Shanghai

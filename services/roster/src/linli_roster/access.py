@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from linli_roster.database import directory
-from linli_shared.auth import CurrentContext
+from linli_shared.auth import require_role
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import Role, TenantContext
 
@@ -19,15 +18,6 @@ READERS = WRITERS | {Role.AUDITOR, Role.TOWN_ADMIN, Role.DISTRICT_ADMIN}
 SEES_PHONES = frozenset({Role.TENANT_ADMIN, Role.STAFF})
 #: who sees a full ID number, on a single volunteer's page only.
 SEES_ID_NUMBERS = frozenset({Role.TENANT_ADMIN})
-
-
-def require_role(allowed: frozenset[Role]) -> Callable[[TenantContext], TenantContext]:
-    def dependency(context: CurrentContext) -> TenantContext:
-        if context.role not in allowed:
-            raise Forbidden("Your role does not allow this.")
-        return context
-
-    return dependency
 
 
 Reader = Annotated[TenantContext, Depends(require_role(READERS))]

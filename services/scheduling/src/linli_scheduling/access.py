@@ -4,7 +4,6 @@ a volunteer with a login acts only for themself (and, when they lead a shift, fo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -13,22 +12,13 @@ from sqlalchemy.orm import Session
 
 from linli_scheduling.database import directory
 from linli_scheduling.facts.models import VolunteerFact
-from linli_shared.auth import CurrentContext
+from linli_shared.auth import CurrentContext, require_role
 from linli_shared.dependencies import ContextSession
 from linli_shared.problems import Forbidden, NotFound
 from linli_shared.tenancy import Role, TenantContext
 
 WRITERS = frozenset({Role.TENANT_ADMIN, Role.STAFF})
 READERS = WRITERS | {Role.AUDITOR, Role.TOWN_ADMIN, Role.DISTRICT_ADMIN}
-
-
-def require_role(allowed: frozenset[Role]) -> Callable[[TenantContext], TenantContext]:
-    def dependency(context: CurrentContext) -> TenantContext:
-        if context.role not in allowed:
-            raise Forbidden("Your role does not allow this.")
-        return context
-
-    return dependency
 
 
 Reader = Annotated[TenantContext, Depends(require_role(READERS))]

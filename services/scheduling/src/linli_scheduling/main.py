@@ -12,7 +12,6 @@ from linli_scheduling.activities.router import router as activities_router
 from linli_scheduling.attendance.router import router as attendance_router
 from linli_scheduling.attendance.training_router import router as training_router
 from linli_scheduling.calendars.router import router as calendars_router
-from linli_scheduling.clock import Clock
 from linli_scheduling.config import SchedulingSettings, get_settings
 from linli_scheduling.policies.router import router as policies_router
 from linli_scheduling.projects.router import router as projects_router
@@ -21,6 +20,7 @@ from linli_scheduling.reminders.router import router as reminders_router
 from linli_scheduling.signups.router import router as signups_router
 from linli_shared.app import wire_common
 from linli_shared.auth import JwksCache, TokenVerifier
+from linli_shared.clock import Clock
 from linli_shared.db import Database
 from linli_shared.telemetry import setup_logging, setup_tracing
 

@@ -23,7 +23,6 @@ from linli_scheduling.activities.service import ActivityService
 from linli_scheduling.attendance.schemas import LeaderConfirmation
 from linli_scheduling.attendance.service import AttendanceService
 from linli_scheduling.attendance.tasks import close_ended_shifts
-from linli_scheduling.clock import SHANGHAI, Clock
 from linli_scheduling.facts.eligibility import unmet_requirements
 from linli_scheduling.facts.models import AreaFact, CourseFact, VolunteerFact
 from linli_scheduling.projects.models import Project, ProjectStatus
@@ -35,6 +34,7 @@ from linli_scheduling.records.service import LateEntryService
 from linli_scheduling.signups.models import Signup, SignupStatus
 from linli_scheduling.signups.schemas import SignupAssign
 from linli_scheduling.signups.service import SignupService, mark_no_show
+from linli_shared.clock import SHANGHAI, Clock
 from linli_shared.db import Database
 from linli_shared.problems import Problem
 from linli_shared.tenancy import Role, TenantContext

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from linli_scheduling.activities.tasks import extend_horizon
 from linli_scheduling.attendance.tasks import close_ended_shifts
-from linli_scheduling.clock import local_date
 from linli_scheduling.config import SchedulingSettings, get_settings
 from linli_scheduling.database import directory
 from linli_scheduling.reminders.notifier import Notifier, notifier_for
 from linli_scheduling.reminders.tasks import send_due_reminders
+from linli_shared.clock import local_date
 from linli_shared.db import Database
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
 from linli_shared.worker import make_celery

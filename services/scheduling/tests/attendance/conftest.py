@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from linli_scheduling.activities.models import Shift
 from linli_scheduling.attendance.codes import CheckInCodeSigner
 from linli_scheduling.attendance.models import Attendance, CheckInCodeUse
-from linli_scheduling.clock import SHANGHAI
 from linli_scheduling.database import messaging
 from linli_scheduling.records.models import ServiceRecord
 from linli_scheduling.signups.models import Signup, SignupStatus
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
 #: the service day of these tests (a Tuesday)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kafka.errors import KafkaError
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
@@ -71,7 +72,12 @@ class ConsumerRunner:
             for message in messages:
                 self.handle(message.topic, message.value, message.headers or [])
             if messages:
-                consumer.commit()
+                try:
+                    consumer.commit()
+                except KafkaError as error:
+                    # a broker outage or a rebalance: the next commit covers these offsets, and if another
+                    # member gets them first, the inbox makes the redelivery harmless
+                    logger.warning("offset commit failed: %s", error, extra={"group": self.group})
         consumer.close()
 
     def handle(self, topic: str, raw: bytes, headers: Iterable[tuple[str, bytes]]) -> Outcome:

@@ -24,8 +24,8 @@ from linli_evaluation.audits.schemas import (
     Verification,
 )
 from linli_evaluation.audits.service import PlanService, PolicyService, ReportService, TaskService
-from linli_evaluation.clock import Now
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

@@ -67,7 +67,6 @@ from linli_evaluation.audits.schemas import (
     TrendPoint,
     Verification,
 )
-from linli_evaluation.clock import local_date
 from linli_evaluation.database import directory, messaging
 from linli_evaluation.events.audits import (
     AUDIT_COMPLETED,
@@ -80,6 +79,7 @@ from linli_evaluation.events.audits import (
 from linli_evaluation.facts.models import RecordFact
 from linli_evaluation.ledger.booking import ZERO, move_hours
 from linli_evaluation.ledger.models import EntryKind
+from linli_shared.clock import local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import Role, TenantContext

@@ -14,8 +14,8 @@ from linli_evaluation.audits.exceptions import PeriodNotEnded, PeriodOverlaps, P
 from linli_evaluation.audits.models import PlanStatus
 from linli_evaluation.audits.repository import PlanRepository
 from linli_evaluation.audits.service import GRACE_DAYS, commit, draw, month_of
-from linli_evaluation.clock import local_date
 from linli_evaluation.ledger.tallying import committee_context
+from linli_shared.clock import local_date
 from linli_shared.db import Database
 
 logger = logging.getLogger(__name__)

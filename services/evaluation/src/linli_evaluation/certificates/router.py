@@ -23,8 +23,8 @@ from linli_evaluation.certificates.schemas import (
     RevokeCreate,
 )
 from linli_evaluation.certificates.service import CertificateService, CheckService
-from linli_evaluation.clock import Now
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession, PublicSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 from linli_shared.tenancy import TenantContext

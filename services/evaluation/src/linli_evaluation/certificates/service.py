@@ -33,7 +33,6 @@ from linli_evaluation.certificates.schemas import (
     RevokeCreate,
 )
 from linli_evaluation.certificates.serials import CodeSigner, format_serial, normalise_code
-from linli_evaluation.clock import local_date
 from linli_evaluation.database import messaging
 from linli_evaluation.events.certificates import (
     CERTIFICATE_ISSUED,
@@ -42,6 +41,7 @@ from linli_evaluation.events.certificates import (
     CertificateRevokedV1,
 )
 from linli_evaluation.facts.models import RecordFact, VolunteerFact
+from linli_shared.clock import local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.db import act_as
 from linli_shared.tenancy import TenantContext

@@ -23,8 +23,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.feedback.exceptions import FeedbackLinkExpired, FeedbackLinkInvalid
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import is_valid_path, path_label
 
 LINK_PURPOSE = b"linli.evaluation.feedback-link.v1\x00"

@@ -13,7 +13,6 @@ from string import Template
 
 from fastapi.responses import HTMLResponse
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.feedback.exceptions import (
     AlreadyRated,
     FeedbackLinkExpired,
@@ -22,6 +21,7 @@ from linli_evaluation.feedback.exceptions import (
     RecordVoided,
 )
 from linli_evaluation.feedback.schemas import MAX_COMMENT, SCORE_TEXT, FeedbackFormOut
+from linli_shared.clock import SHANGHAI
 from linli_shared.problems import Problem
 from linli_shared.tenant_directory import TenantReadOnly
 

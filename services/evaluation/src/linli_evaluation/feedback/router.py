@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from linli_evaluation.access import Me, Reader, Writer
-from linli_evaluation.clock import Now, local_date
 from linli_evaluation.feedback.dependencies import ClientAddress, Settings, Signer
 from linli_evaluation.feedback.exceptions import FeedbackRateLimited
 from linli_evaluation.feedback.forms import FORM_CONTENT_TYPE, FormFields, FormInvalid, read_form
@@ -38,6 +37,7 @@ from linli_evaluation.feedback.schemas import (
 )
 from linli_evaluation.feedback.service import FeedbackService, SatisfactionService, Submission
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now, local_date
 from linli_shared.dependencies import ContextSession, PublicSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 from linli_shared.problems import Problem, problem_response

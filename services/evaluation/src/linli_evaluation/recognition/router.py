@@ -8,8 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from linli_evaluation.access import Me, PolicySetter, Reader, ReaderOrVolunteer, Writer, require_role
-from linli_evaluation.clock import Now
+from linli_evaluation.access import Me, PolicySetter, Reader, ReaderOrVolunteer, Writer
 from linli_evaluation.recognition.evidence import PERIOD
 from linli_evaluation.recognition.models import NominationStatus
 from linli_evaluation.recognition.repository import NominationFilter
@@ -28,7 +27,8 @@ from linli_evaluation.recognition.schemas import (
     Withdrawal,
 )
 from linli_evaluation.recognition.service import HonourService, NominationService, ProgrammeService
-from linli_shared.auth import CurrentContext
+from linli_shared.auth import CurrentContext, require_role
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 from linli_shared.tenancy import Role, TenantContext

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli_evaluation.access import writable_committee
-from linli_evaluation.clock import local_date
 from linli_evaluation.database import directory, messaging
 from linli_evaluation.events.recognition import HONOUR_CONFERRED, HonourConferredV1
 from linli_evaluation.facts.models import VolunteerFact
@@ -76,6 +75,7 @@ from linli_evaluation.recognition.schemas import (
     ProgrammeUpdate,
     Withdrawal,
 )
+from linli_shared.clock import local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import TenantContext, is_within

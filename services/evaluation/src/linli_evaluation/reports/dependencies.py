@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from linli_evaluation.access import READERS, require_role
+from linli_evaluation.access import READERS
 from linli_evaluation.reports.exceptions import MonthsOutOfOrder, TooManyMonths
 from linli_evaluation.reports.periods import MAX_MONTHS, MONTH, Months, month_of
 from linli_evaluation.reports.service import COMMITTEE_ROLES
+from linli_shared.auth import require_role
 from linli_shared.tenancy import TenantContext
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.facts.models import RecordFact
 from linli_evaluation.reports.exceptions import CommitteeNotFound, CommitteeRequired, ExportTooLarge
 from linli_evaluation.reports.metrics import Counts, Hours, change, metrics, month_hours, tally_check
@@ -26,6 +25,7 @@ from linli_evaluation.reports.schemas import (
     RollupRow,
     VolunteerRow,
 )
+from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
 #: the roles of a committee's own people: they see their committee; towns and districts name one

@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
 from linli_evaluation.audits.models import AuditTask, Outcome
-from linli_evaluation.clock import SHANGHAI
 from linli_evaluation.facts.models import RecordFact, VolunteerFact
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.scores.formulas import Inputs, ScoreRules, Weights
@@ -27,6 +26,7 @@ from linli_evaluation.scores.models import (
     SignupStatus,
     VolunteerScore,
 )
+from linli_shared.clock import SHANGHAI
 from linli_shared.db import within
 
 #: the roster's status of a volunteer who has not left

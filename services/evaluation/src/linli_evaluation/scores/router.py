@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from linli_evaluation.access import Me, PolicySetter, Reader, Writer
-from linli_evaluation.clock import Now
 from linli_evaluation.scores.schemas import (
     RecomputeOut,
     ScoreOut,
@@ -19,6 +18,7 @@ from linli_evaluation.scores.schemas import (
 )
 from linli_evaluation.scores.service import ScoreService
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from linli_evaluation.access import writable_committee
-from linli_evaluation.clock import local_date
 from linli_evaluation.database import directory
 from linli_evaluation.facts.models import VolunteerFact
 from linli_evaluation.scores.exceptions import VolunteerNotFound
@@ -30,6 +29,7 @@ from linli_evaluation.scores.schemas import (
     ScoreWeightsOut,
     WeightsOut,
 )
+from linli_shared.clock import local_date
 from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import TenantContext

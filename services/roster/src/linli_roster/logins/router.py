@@ -7,10 +7,11 @@ import uuid
 
 from fastapi import APIRouter, Depends, status
 
-from linli_roster.access import WRITERS, require_role
+from linli_roster.access import WRITERS
 from linli_roster.logins.dependencies import LoginServiceDep
 from linli_roster.logins.schemas import LoginInvitationOut
 from linli_roster.volunteers.schemas import VolunteerOut
+from linli_shared.auth import require_role
 from linli_shared.openapi import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["logins"], responses=PROBLEM_RESPONSES)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from linli_roster.access import WRITERS, require_role
+from linli_roster.access import WRITERS
 from linli_roster.recruitment.dependencies import RecruitmentServiceDep
 from linli_roster.recruitment.models import CandidateStatus, NeedStatus, NoticeStatus
 from linli_roster.recruitment.schemas import (
@@ -33,6 +33,7 @@ from linli_roster.recruitment.schemas import (
     ScoreOut,
     ScreeningOut,
 )
+from linli_shared.auth import require_role
 from linli_shared.openapi import PROBLEM_RESPONSES
 from linli_shared.tenancy import Role
 

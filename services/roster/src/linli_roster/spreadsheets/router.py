@@ -11,13 +11,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from linli_roster.access import WRITERS, Reader, require_role
+from linli_roster.access import WRITERS, Reader
 from linli_roster.spreadsheets.exceptions import NotASpreadsheet, SpreadsheetTooLarge
 from linli_roster.spreadsheets.exporter import XLSX_MEDIA_TYPE, RosterExport
 from linli_roster.spreadsheets.importer import VolunteerImport
 from linli_roster.spreadsheets.reader import MAX_FILE_BYTES
 from linli_roster.spreadsheets.schemas import ImportPreview, ImportResult
 from linli_roster.volunteers.dependencies import VolunteerFilterDep, VolunteerServiceDep
+from linli_shared.auth import require_role
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

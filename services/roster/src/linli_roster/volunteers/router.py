@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from linli_roster.access import WRITERS, require_role
+from linli_roster.access import WRITERS
 from linli_roster.volunteers.dependencies import VolunteerFilterDep, VolunteerServiceDep
 from linli_roster.volunteers.schemas import (
     ChangeOut,
@@ -19,6 +19,7 @@ from linli_roster.volunteers.schemas import (
     VolunteerPage,
     VolunteerUpdate,
 )
+from linli_shared.auth import require_role
 from linli_shared.openapi import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], responses=PROBLEM_RESPONSES)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from dateutil.rrule import rrule, rrulestr
 
-from linli_scheduling.clock import SHANGHAI
+from linli_shared.clock import SHANGHAI
 from linli_shared.problems import Invalid
 
 #: no activity needs more; a rule that reaches it is a mistake or an attack (a "recurrence bomb")

@@ -23,7 +23,7 @@ from linli_scheduling.activities.schemas import (
     ShiftUpdate,
 )
 from linli_scheduling.activities.service import ActivityService
-from linli_scheduling.clock import Now
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

@@ -69,12 +69,12 @@ from linli_scheduling.activities.schemas import (
     ShiftPage,
     ShiftUpdate,
 )
-from linli_scheduling.clock import SHANGHAI, local_date
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.projects.models import ProjectStatus
 from linli_scheduling.signups.models import Signup, SignupStatus
 from linli_scheduling.signups.waitlist import promote_waitlist, publish_signup
+from linli_shared.clock import SHANGHAI, local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden, Problem
 from linli_shared.tenancy import Role, TenantContext

@@ -15,8 +15,8 @@ from linli_scheduling.attendance.schemas import (
     LeaderConfirmation,
 )
 from linli_scheduling.attendance.service import AttendanceService
-from linli_scheduling.clock import Now
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

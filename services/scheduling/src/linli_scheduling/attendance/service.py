@@ -37,7 +37,6 @@ from linli_scheduling.attendance.schemas import (
     LeaderConfirmation,
     RecordBrief,
 )
-from linli_scheduling.clock import local_date
 from linli_scheduling.database import messaging
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.eligibility import ACTIVE
@@ -45,6 +44,7 @@ from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.policies.rules import EffectivePolicy, effective_policy
 from linli_scheduling.records.models import RecordSource, ServiceRecord
 from linli_scheduling.records.recording import Recorder, make_record, recorder_of
+from linli_shared.clock import local_date
 from linli_shared.events.envelope import EventSpec
 from linli_shared.problems import Invalid
 from linli_shared.tenancy import Role, TenantContext

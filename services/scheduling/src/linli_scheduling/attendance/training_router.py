@@ -9,8 +9,8 @@ from fastapi import APIRouter
 
 from linli_scheduling.access import StaffOrVolunteer
 from linli_scheduling.attendance.training import TrainingResultOut, TrainingResultsCreate, TrainingService
-from linli_scheduling.clock import Now
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

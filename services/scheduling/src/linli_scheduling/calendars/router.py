@@ -12,8 +12,8 @@ from linli_scheduling.calendars.dependencies import FeedSignerDep, Settings
 from linli_scheduling.calendars.exceptions import CalendarFeedNotFound
 from linli_scheduling.calendars.schemas import CalendarFeedOut
 from linli_scheduling.calendars.service import CalendarService
-from linli_scheduling.clock import Now
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.db import act_as
 from linli_shared.dependencies import ContextSession, PublicSession
 from linli_shared.openapi import PROBLEM_RESPONSES

@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from linli_scheduling.access import require_role
-from linli_scheduling.clock import Now
 from linli_scheduling.policies.schemas import HourPolicyIn, HourPolicyOut, RoundingPreset
 from linli_scheduling.policies.service import POLICY_SETTERS, PolicyService, rounding_presets
-from linli_shared.auth import CurrentContext
+from linli_shared.auth import CurrentContext, require_role
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 from linli_shared.tenancy import TenantContext

@@ -6,7 +6,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from linli_scheduling.access import Reader, Writer
-from linli_scheduling.clock import Now
 from linli_scheduling.projects.models import ProjectStatus
 from linli_scheduling.projects.schemas import (
     MemberAdd,
@@ -18,6 +17,7 @@ from linli_scheduling.projects.schemas import (
     StatusChange,
 )
 from linli_scheduling.projects.service import ProjectService
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

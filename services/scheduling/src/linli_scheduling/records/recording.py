@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linli_scheduling.activities.models import Activity, Shift
-from linli_scheduling.clock import local_date
 from linli_scheduling.database import directory, messaging
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.models import VolunteerFact
 from linli_scheduling.policies.rules import EffectivePolicy, round_hours
 from linli_scheduling.records.models import EntryKind, RecordEntry, RecordSource, ServiceRecord
+from linli_shared.clock import local_date
 from linli_shared.tenancy import Role, TenantContext
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from linli_scheduling.access import Me, Reader, Writer
-from linli_scheduling.clock import Now
 from linli_scheduling.records.models import RequestStatus
 from linli_scheduling.records.repository import RecordFilter
 from linli_scheduling.records.schemas import (
@@ -28,6 +27,7 @@ from linli_scheduling.records.schemas import (
 )
 from linli_scheduling.records.service import CorrectionService, LateEntryService, RecordService
 from linli_shared.auth import CurrentContext
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from linli_scheduling.access import writable_committee
 from linli_scheduling.activities.models import Activity, Shift, ShiftStatus
-from linli_scheduling.clock import local_date
 from linli_scheduling.database import messaging
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.models import VolunteerFact
@@ -72,6 +71,7 @@ from linli_scheduling.records.schemas import (
     RecordPage,
     VoidCreate,
 )
+from linli_shared.clock import local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.tenancy import TenantContext
 

@@ -12,9 +12,9 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from linli_scheduling.clock import SHANGHAI
 from linli_scheduling.reminders.notifier import LogNotifier, Notification, Notifier
 from linli_scheduling.reminders.repository import DueReminder, ReminderRepository
+from linli_shared.clock import SHANGHAI
 from linli_shared.db import Database
 from linli_shared.tenancy import Role, TenantContext
 

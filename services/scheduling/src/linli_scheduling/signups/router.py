@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from linli_scheduling.access import Me, ReaderOrVolunteer, StaffOrVolunteer, Writer
-from linli_scheduling.clock import Now
 from linli_scheduling.signups.schemas import (
     MySignups,
     OpenShift,
@@ -18,6 +17,7 @@ from linli_scheduling.signups.schemas import (
     SignupOut,
 )
 from linli_scheduling.signups.service import SignupService
+from linli_shared.clock import Now
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 

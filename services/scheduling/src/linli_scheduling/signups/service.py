@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from linli_scheduling.access import volunteer_of, writable_committee
 from linli_scheduling.activities.models import Activity, Shift, ShiftStatus
-from linli_scheduling.clock import local_date
 from linli_scheduling.events import types as events
 from linli_scheduling.facts.eligibility import holdings_of, unmet_requirements
 from linli_scheduling.facts.models import VolunteerFact
@@ -51,6 +50,7 @@ from linli_scheduling.signups.schemas import (
     SignupOut,
 )
 from linli_scheduling.signups.waitlist import promote_waitlist, publish_signup
+from linli_shared.clock import local_date
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import Role, TenantContext
 

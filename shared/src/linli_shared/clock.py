@@ -1,5 +1,5 @@
-"""Time, one way: stored in UTC, the service day and wall clock in Asia/Shanghai. The app reads "now" from
-`app.state.clock`, so tests can stand at any moment without sleeping."""
+"""Time, one way: stored in UTC, the service day and wall clock in Asia/Shanghai. An app reads "now" from
+`app.state.clock` (the `Now` dependency), so tests can stand at any moment without sleeping."""
 
 from __future__ import annotations
 
