@@ -86,6 +86,12 @@ def evaluation_client(
         yield test_client
 
 
+@pytest.fixture(scope="session")
+def api(evaluation_client) -> TestClient:
+    """The evaluation app (a short name for tests that call it a lot)."""
+    return evaluation_client
+
+
 def consumer(database: Database) -> ConsumerRunner:
     return ConsumerRunner("linli-evaluation", database, messaging, HANDLERS, None, "unused")
 

@@ -9,10 +9,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from linli_evaluation.audits.router import router as audits_router
 from linli_evaluation.database import messaging
 from linli_identity.accounts.models import User
 from linli_identity.accounts.service import grant_membership
@@ -33,15 +31,6 @@ def service_context(tenant) -> TenantContext:
 
 def noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=SHANGHAI).astimezone(UTC)
-
-
-@pytest.fixture(scope="session")
-def api(evaluation_client) -> TestClient:
-    """The evaluation app with the audit routes (the composition root, `routers.py`, lists them)."""
-    app = evaluation_client.app
-    if not any(getattr(route, "path", "") == "/v1/audit-plans" for route in app.routes):
-        app.include_router(audits_router)
-    return evaluation_client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from linli_evaluation.database import messaging
 from linli_evaluation.feedback.links import FeedbackClaims, FeedbackSigner, link_expiry
 from linli_evaluation.feedback.models import Rating
-from linli_evaluation.feedback.router import router as feedback_router
 from linli_evaluation.main import create_app
 from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
@@ -27,8 +26,6 @@ READING = timedelta(seconds=5)
 
 def _app_client(settings, database, clock, identity_client, address=("198.51.100.10", 50000)) -> TestClient:
     app = create_app(settings, database, jwks_http=identity_client, clock=clock)
-    if not any(getattr(route, "path", None) == "/feedback/{token}" for route in app.routes):
-        app.include_router(feedback_router)
     return TestClient(app, raise_server_exceptions=False, client=address)
 
 

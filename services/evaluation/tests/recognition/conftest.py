@@ -9,14 +9,12 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask, Outcome
 from linli_evaluation.database import messaging
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
-from linli_evaluation.recognition.router import router as recognition_router
 from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
 
@@ -43,15 +41,6 @@ def service_context(tenant) -> TenantContext:
 
 def noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=SHANGHAI).astimezone(UTC)
-
-
-@pytest.fixture(scope="session")
-def api(evaluation_client) -> TestClient:
-    """The evaluation app with recognition's routes (the composition root, `routers.py`, lists them)."""
-    app = evaluation_client.app
-    if not any(getattr(route, "path", "") == "/v1/award-programmes" for route in app.routes):
-        app.include_router(recognition_router)
-    return evaluation_client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask, Outcome
@@ -19,7 +18,6 @@ from linli_evaluation.events.consumers import HANDLERS
 from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
 from linli_evaluation.reports.consumers import HANDLERS as REPORT_HANDLERS
-from linli_evaluation.reports.router import router as reports_router
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.tenancy import Role, TenantContext
 
@@ -28,15 +26,6 @@ TODAY = date(2026, 12, 5)
 
 def service_context(tenant) -> TenantContext:
     return TenantContext(tenant_id=tenant.id, tenant_path=tenant.path, role=Role.SERVICE, subject="test")
-
-
-@pytest.fixture(scope="session")
-def api(evaluation_client) -> TestClient:
-    """The evaluation app with the reports' routes (the composition root, `routers.py`, lists them)."""
-    app = evaluation_client.app
-    if not any(getattr(route, "path", "") == "/v1/reports/rollup" for route in app.routes):
-        app.include_router(reports_router)
-    return evaluation_client
 
 
 @pytest.fixture
