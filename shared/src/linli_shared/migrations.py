@@ -24,6 +24,20 @@ def tenant_rls(table: str, path_column: str = "tenant_path") -> str:
     """
 
 
+def inherited_rls(table: str) -> str:
+    """Rules that flow down the tree (a district's policy applies to its committees): a context reads the rows
+    on its own path — its ancestors' — and in its subtree, and writes only in its subtree."""
+    return f"""
+        alter table {table} enable row level security;
+        alter table {table} force row level security;
+        create policy {table}_on_path on {table} for select
+            using (tenant_path @> {CONTEXT_PATH} or tenant_path <@ {CONTEXT_PATH});
+        create policy {table}_insert on {table} for insert with check (tenant_path <@ {CONTEXT_PATH});
+        create policy {table}_update on {table} for update
+            using (tenant_path <@ {CONTEXT_PATH}) with check (tenant_path <@ {CONTEXT_PATH});
+    """
+
+
 def messaging_tables() -> str:
     """The outbox and inbox of `linli_shared.events.outbox.Messaging`."""
     return """

@@ -6,7 +6,7 @@ Revises:
 
 from alembic import op
 
-from linli_shared.migrations import CONTEXT_PATH, grant_app, messaging_tables, tenant_directory_table, tenant_rls
+from linli_shared.migrations import grant_app, inherited_rls, messaging_tables, tenant_directory_table, tenant_rls
 
 revision = "0001"
 down_revision = None
@@ -23,18 +23,6 @@ TENANT_TABLES = (
     "audit_plans",
     "audit_tasks",
 )
-
-
-def policy_rls(table: str) -> str:
-    return f"""
-        alter table {table} enable row level security;
-        alter table {table} force row level security;
-        create policy {table}_on_path on {table} for select
-            using (tenant_path @> {CONTEXT_PATH} or tenant_path <@ {CONTEXT_PATH});
-        create policy {table}_insert on {table} for insert with check (tenant_path <@ {CONTEXT_PATH});
-        create policy {table}_update on {table} for update
-            using (tenant_path <@ {CONTEXT_PATH}) with check (tenant_path <@ {CONTEXT_PATH});
-    """
 
 
 def upgrade() -> None:
@@ -244,5 +232,5 @@ def upgrade() -> None:
     )
     op.execute("".join(tenant_rls(table) for table in TENANT_TABLES))
     # a committee reads the rules of its town and district, and writes only its own subtree
-    op.execute("".join(policy_rls(table) for table in ("star_policies", "audit_policies")))
+    op.execute("".join(inherited_rls(table) for table in ("star_policies", "audit_policies")))
     op.execute(grant_app(op.get_context().config.attributes["app_role"]))

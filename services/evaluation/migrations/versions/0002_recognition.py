@@ -7,7 +7,7 @@ Revises: 0001
 
 from alembic import op
 
-from linli_shared.migrations import CONTEXT_PATH, grant_app, tenant_rls
+from linli_shared.migrations import grant_app, inherited_rls, tenant_rls
 
 revision = "0002_recognition"
 down_revision = "0001"
@@ -124,18 +124,5 @@ def upgrade() -> None:
         """
     )
     op.execute("".join(tenant_rls(table) for table in TENANT_TABLES))
-    # a committee reads the programmes of its town and district (and its own); each node writes only its
-    # own subtree's — the same rule as the star and audit policies of 0001
-    op.execute(
-        f"""
-        alter table award_programmes enable row level security;
-        alter table award_programmes force row level security;
-        create policy award_programmes_on_path on award_programmes for select
-            using (tenant_path @> {CONTEXT_PATH} or tenant_path <@ {CONTEXT_PATH});
-        create policy award_programmes_insert on award_programmes for insert
-            with check (tenant_path <@ {CONTEXT_PATH});
-        create policy award_programmes_update on award_programmes for update
-            using (tenant_path <@ {CONTEXT_PATH}) with check (tenant_path <@ {CONTEXT_PATH});
-        """
-    )
+    op.execute(inherited_rls("award_programmes"))
     op.execute(grant_app(op.get_context().config.attributes["app_role"]))

@@ -6,7 +6,7 @@ Revises: 0001
 
 from alembic import op
 
-from linli_shared.migrations import CONTEXT_PATH, grant_app, tenant_rls
+from linli_shared.migrations import grant_app, inherited_rls, tenant_rls
 
 revision = "0002_scores"
 down_revision = "0001"
@@ -84,20 +84,7 @@ def upgrade() -> None:
         """
     )
     op.execute("".join(tenant_rls(table) for table in TENANT_TABLES))
-    # as star and audit policies: a committee reads the weights of its town and district (the nearest up
-    # its path applies) and an admin of a town or district sees those below it, but each writes only its own
-    op.execute(
-        f"""
-        alter table score_policies enable row level security;
-        alter table score_policies force row level security;
-        create policy score_policies_on_path on score_policies for select
-            using (tenant_path @> {CONTEXT_PATH} or tenant_path <@ {CONTEXT_PATH});
-        create policy score_policies_insert on score_policies for insert
-            with check (tenant_path <@ {CONTEXT_PATH});
-        create policy score_policies_update on score_policies for update
-            using (tenant_path <@ {CONTEXT_PATH}) with check (tenant_path <@ {CONTEXT_PATH});
-        """
-    )
+    op.execute(inherited_rls("score_policies"))
     op.execute(grant_app(op.get_context().config.attributes["app_role"]))
 
 

@@ -7,7 +7,7 @@ Revises:
 
 from alembic import op
 
-from linli_shared.migrations import CONTEXT_PATH, grant_app, messaging_tables, tenant_directory_table, tenant_rls
+from linli_shared.migrations import grant_app, inherited_rls, messaging_tables, tenant_directory_table, tenant_rls
 
 revision = "0001"
 down_revision = None
@@ -437,18 +437,6 @@ def upgrade() -> None:
         """
     )
     op.execute("".join(tenant_rls(table) for table in TENANT_TABLES))
-    # A committee reads the policies on its own path (its district's and town's) but writes only its
-    # own subtree: the nearest policy up the tree is the one that applies.
-    op.execute(
-        f"""
-        alter table hour_policies enable row level security;
-        alter table hour_policies force row level security;
-        create policy hour_policies_on_path on hour_policies for select
-            using (tenant_path @> {CONTEXT_PATH} or tenant_path <@ {CONTEXT_PATH});
-        create policy hour_policies_insert on hour_policies for insert with check (tenant_path <@ {CONTEXT_PATH});
-        create policy hour_policies_update on hour_policies for update
-            using (tenant_path <@ {CONTEXT_PATH}) with check (tenant_path <@ {CONTEXT_PATH});
-        """
-    )
+    op.execute(inherited_rls("hour_policies"))
     op.execute(grant_app(op.get_context().config.attributes["app_role"]))
 
