@@ -56,7 +56,7 @@ test-unit: install
 	$(VENV)/bin/pytest -m unit $(PYTEST_ARGS)
 
 bench: install
-	eval "$$($(INFRA) up postgres kafka)"
+	eval "$$($(INFRA) up postgres redis kafka)"
 	$(PY) tests/bench/run.py
 
 clean:

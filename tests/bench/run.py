@@ -31,6 +31,7 @@ from linli_shared.events.relay import OutboxRelay
 from linli_shared.testing import backing_service, fresh_service_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evaluation_flow
 import roster_lists
 import scheduling_flow
 
@@ -62,6 +63,9 @@ def main() -> None:
     with TestClient(create_app(settings, database)) as identity_client:
         rows += roster_lists.measure(admin, REPO, database, identity_client)
     rows += scheduling_flow.measure(admin, REPO, database, bootstrap)
+    rows += evaluation_flow.measure(
+        admin, REPO, database, bootstrap, backing_service("LINLI_TEST_REDIS_URL", "redis")
+    )
     write_report(rows)
     database.dispose()
 

@@ -305,3 +305,32 @@ def test_a_record_published_twice_is_booked_once(committee, register, deliver, e
         Decimal("2.00"),
         Decimal(0),
     )
+
+
+def test_a_backlog_touching_thousands_of_tallies_is_applied_in_one_go(committee, evaluation_database):
+    """2,500 entries of 2,500 volunteers touch 10,000+ tallies: more rows than one INSERT may carry."""
+    from sqlalchemy import insert
+
+    rows = [
+        {
+            "tenant_id": committee.id,
+            "id": uuid.uuid4(),
+            "tenant_path": committee.path,
+            "source_id": uuid.uuid4(),
+            "kind": "recorded",
+            "record_id": uuid.uuid4(),
+            "volunteer_id": uuid.uuid4(),
+            "service_date": date(2026, 1 + n % 12, 5),
+            "verified_delta": Decimal(1),
+            "unverified_delta": Decimal(0),
+        }
+        for n in range(2500)
+    ]
+    with evaluation_database.transaction(committee.context) as session:
+        session.execute(insert(LedgerEntry), rows)
+    assert apply(evaluation_database, committee) == 2500
+    assert tally(evaluation_database, committee, Scope.COMMITTEE, committee.id, "all") == (
+        Decimal(2500),
+        Decimal(0),
+    )
+    assert reconcile(evaluation_database, committee.id, committee.path).disagreements == 0

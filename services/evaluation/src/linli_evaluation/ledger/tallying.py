@@ -30,6 +30,8 @@ DISAGREEMENTS = Counter(
 )
 #: entries applied per transaction: a backlog is worked off in bounded steps
 BATCH = 5000
+#: tally rows per INSERT statement: 8 parameters each stays well inside PostgreSQL's 65,535
+ROWS_PER_STATEMENT = 1000
 
 Key = tuple[str, uuid.UUID, str]
 Hours = tuple[Decimal, Decimal, int]
@@ -198,18 +200,19 @@ def _add(session: Session, tenant_id: uuid.UUID, tenant_path: str, sums: dict[Ke
         }
         for (scope, scope_id, period), (verified, unverified, count) in sums.items()
     ]
-    statement = insert(Tally).values(rows)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["tenant_id", "scope", "scope_id", "period"],
-            set_={
-                "verified_hours": Tally.verified_hours + statement.excluded.verified_hours,
-                "unverified_hours": Tally.unverified_hours + statement.excluded.unverified_hours,
-                "entries": Tally.entries + statement.excluded.entries,
-                "updated_at": func.now(),
-            },
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        statement = insert(Tally).values(rows[start : start + ROWS_PER_STATEMENT])
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "scope", "scope_id", "period"],
+                set_={
+                    "verified_hours": Tally.verified_hours + statement.excluded.verified_hours,
+                    "unverified_hours": Tally.unverified_hours + statement.excluded.unverified_hours,
+                    "entries": Tally.entries + statement.excluded.entries,
+                    "updated_at": func.now(),
+                },
+            )
         )
-    )
 
 
 def _lock(session: Session, tenant_id: uuid.UUID) -> None:
