@@ -37,7 +37,7 @@ from linli_scheduling.events.consumers import CONSUMED_TOPICS as SCHEDULING_CONS
 from linli_scheduling.events.consumers import HANDLERS as SCHEDULING_HANDLERS
 from linli_scheduling.events.types import TOPICS as SCHEDULING_PUBLISHES
 from linli_scheduling.main import create_app as create_scheduling_app
-from linli_shared.clock import Clock
+from linli_shared.clock import SettableClock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner, Handler, Outcome
 from linli_shared.events.kafka import make_consumer, make_producer, qualified
@@ -53,16 +53,6 @@ ARRIVAL_SECONDS = 60.0
 
 
 # the two services -----------------------------------------------------------------------------------------
-
-
-class SettableClock(Clock):
-    """Real time unless a test stands it somewhere (the `clock` fixture puts it back afterwards)."""
-
-    def __init__(self) -> None:
-        self.at: datetime | None = None
-
-    def now(self) -> datetime:
-        return self.at or datetime.now(UTC)
 
 
 @pytest.fixture(scope="session")

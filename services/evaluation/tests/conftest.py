@@ -21,7 +21,7 @@ from linli_evaluation.main import create_app
 from linli_identity.accounts.models import User
 from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
-from linli_shared.clock import SHANGHAI, Clock
+from linli_shared.clock import SHANGHAI, SettableClock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls
@@ -29,16 +29,6 @@ from linli_shared.tenancy import Role, TenantContext
 from linli_shared.testing import fresh_service_database
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-
-
-class SettableClock(Clock):
-    """Real time unless a test stands it somewhere (the `clock` fixture puts it back afterwards)."""
-
-    def __init__(self) -> None:
-        self.at: datetime | None = None
-
-    def now(self) -> datetime:
-        return self.at or datetime.now(UTC)
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ from linli_scheduling.config import SchedulingSettings
 from linli_scheduling.database import messaging
 from linli_scheduling.events.consumers import HANDLERS
 from linli_scheduling.main import create_app
-from linli_shared.clock import SHANGHAI, Clock, local_date
+from linli_shared.clock import SHANGHAI, SettableClock, local_date
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls
@@ -37,16 +37,6 @@ from linli_shared.tenancy import Role, TenantContext
 from linli_shared.testing import fresh_service_database
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-
-
-class SettableClock(Clock):
-    """Real time unless a test stands it somewhere (the `clock` fixture puts it back afterwards)."""
-
-    def __init__(self) -> None:
-        self.at: datetime | None = None
-
-    def now(self) -> datetime:
-        return self.at or datetime.now(UTC)
 
 
 @pytest.fixture(scope="session")

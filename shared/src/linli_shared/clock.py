@@ -27,6 +27,16 @@ class FixedClock(Clock):
         return self.at
 
 
+class SettableClock(Clock):
+    """Real time unless someone stands it somewhere (`clock.at = …`; tests put it back to None)."""
+
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.at or datetime.now(UTC)
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
