@@ -148,7 +148,10 @@ def login_claims(email: str) -> dict[str, str]:
 
 def run_seed(argv: list[str], env: dict[str, str]) -> str:
     """Seeds are idempotent: a second `make run` finds the demo data in place."""
-    return subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"seeding failed: {' '.join(argv[2:4])}\n{done.stderr.strip()}")
+    return done.stdout.strip()
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

@@ -37,7 +37,7 @@ def seed_committee(
     tenant_path: str,
     expect_records: int,
     auditor_id: uuid.UUID | None = None,
-    wait_seconds: float = 180,
+    wait_seconds: float = 600,
     clock: Clock | None = None,
 ) -> str:
     """Idempotent: a committee that already has audit plans is left as it is."""
