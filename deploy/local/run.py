@@ -191,6 +191,13 @@ def main() -> int:
         broker.stop()
         postgres.stop()
 
+    def start(service: Service, commands: dict[str, list[str]], env: dict[str, str]) -> None:
+        for command, argv in commands.items():
+            log = (logs / f"{service.name}-{command}.log").open("ab")
+            processes.append(
+                (f"{service.name} {command}", subprocess.Popen(argv, env=env, stdout=log, stderr=log))
+            )
+
     signal.signal(signal.SIGTERM, interrupt)
     try:
         seeded: dict[str, str] = {}
@@ -210,15 +217,16 @@ def main() -> int:
                 client = ["--client-id", "roster", f"--secret={secrets_file()['roster_client_secret']}"]
                 scopes = ["--scopes", "tenants:read invitations:volunteer"]
                 subprocess.run([*service.cli, "add-service-client", *client, *scopes], env=env, check=True)
-            for command, argv in service.processes().items():
-                log = (logs / f"{service.name}-{command}.log").open("ab")
-                processes.append(
-                    (f"{service.name} {command}", subprocess.Popen(argv, env=env, stdout=log, stderr=log))
-                )
+            commands = service.processes()
+            # the Celery worker and beat start after the seed: the seed replays history "as of" past
+            # moments, and the live sweeps (closing ended shifts, say) must not run into the middle of it
+            scheduled = {name: commands.pop(name) for name in ("worker", "beat") if name in commands}
+            start(service, commands, env)
             api = next(process for name, process in processes if name == f"{service.name} serve")
             wait_ready(f"http://127.0.0.1:{service.port}/readyz", api)
             if service.seeds_after_start:
                 seeded[service.name] = run_seed(seed, env)
+            start(service, scheduled, env)
         print_welcome(broker.bootstrap, wheel_broker)
         while all(process.poll() is None for _name, process in processes):
             time.sleep(1)

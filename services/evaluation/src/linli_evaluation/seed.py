@@ -109,9 +109,9 @@ def _audits(database: Database, staff: TenantContext, now: datetime, auditor_id:
     draw_plan(database, staff.tenant_id, staff.tenant_path, plan_id, now)
     with database.transaction(staff) as session:
         plans = PlanService(session, staff, now)
-        if auditor_id is not None:
-            plans.assign(plan_id, [auditor_id])
         drawn = plans.get(plan_id)
+        if auditor_id is not None and drawn.status != "completed":  # a month without records has no tasks
+            drawn = plans.assign(plan_id, [auditor_id])
     commit_due_plans(database, staff.tenant_id, staff.tenant_path, today)
     return drawn.sample_size or 0
 
