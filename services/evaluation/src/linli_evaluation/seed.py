@@ -117,8 +117,9 @@ def _audits(database: Database, staff: TenantContext, now: datetime, auditor_id:
 
 
 def _nominations(database: Database, staff: TenantContext, now: datetime) -> int:
-    """The district's 最美志愿者 programme; the committee nominates its two leading candidates, its admin
-    approves them (a second person), and they are in their 7-day public notice (公示)."""
+    """The district's 最美志愿者 programme (a modest bar, so the demo always has candidates); the committee
+    nominates its two leading candidates, its admin approves them (a second person), and they are in their
+    7-day public notice (公示)."""
     district_id = uuid.UUID(hex=staff.tenant_path.split(".")[1][1:])
     district = TenantContext(
         tenant_id=district_id,
@@ -132,7 +133,7 @@ def _nominations(database: Database, staff: TenantContext, now: datetime) -> int
                 name="最美志愿者",
                 description="年度服务时长、群众评价和抽查结果俱佳的志愿者",
                 period_kind="year",
-                criteria=CriteriaIn(min_verified_hours=20, min_ratings=1),
+                criteria=CriteriaIn(min_verified_hours=10, min_ratings=1),
                 max_nominees=3,
                 notice_days=7,
             )
