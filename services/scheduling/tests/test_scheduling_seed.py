@@ -1,7 +1,7 @@
 """The `make run` demo schedule: history replayed through the real services, idempotent."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -60,6 +60,8 @@ def test_seed_replays_four_weeks_and_plans_four_ahead(committee, register, roste
     with scheduling_database.transaction(committee.context) as session:
         assert session.scalar(select(func.count()).select_from(Project)) == 2
         assert session.scalar(select(func.count()).select_from(Activity)) == 5
+        ahead = session.scalar(select(func.max(Shift.starts_at)))
+        assert ahead > NOW + timedelta(days=300)  # the series run a year ahead
         past = session.scalar(select(func.count()).select_from(Shift).where(Shift.ends_at < NOW))
         closed = session.scalar(select(func.count()).select_from(Shift).where(Shift.closed_at.is_not(None)))
         assert past

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from linli_scheduling.activities.models import Activity, Shift, ShiftStatus
 from linli_scheduling.activities.schemas import ActivityCreate
 from linli_scheduling.activities.service import ActivityService
+from linli_scheduling.activities.tasks import extend_horizon
 from linli_scheduling.attendance.schemas import LeaderConfirmation
 from linli_scheduling.attendance.service import AttendanceService
 from linli_scheduling.attendance.tasks import close_ended_shifts
@@ -169,6 +170,8 @@ def seed_committee(
             capacity=20,
             course_id=first_aid.course_id,
         )
+    # planned a year ago, the series reach a year from then; the daily horizon task takes them a year from now
+    extend_horizon(database, tenant_id, tenant_path, now.astimezone(SHANGHAI).date())
     shifts = _shifts_until(database, staff, activities, now + timedelta(weeks=WEEKS_AHEAD))
     records = _replay(database, staff, shifts, people, now, rng)
     close_ended_shifts(database, tenant_id, tenant_path, now)
