@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import select
 
 from linli_identity.accounts.models import User
-from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
 from linli_roster.config import RosterSettings
 from linli_roster.database import messaging as roster_messaging
@@ -45,7 +43,7 @@ from linli_shared.events.outbox import Messaging
 from linli_shared.events.processes import consumer_runner, create_topics
 from linli_shared.events.relay import OutboxRelay
 from linli_shared.provisioning import DatabaseUrls
-from linli_shared.testing import fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 #: how long a journey waits for an event to come through Kafka before it fails
@@ -147,15 +145,10 @@ def handle_directly(
 
 
 @pytest.fixture
-def committee(world, identity_database, scheduling_database, roster_database):
+def committee(world, tenant_events, scheduling_database, roster_database):
     """The world's committee A, known to both services: identity's tenant events of this world handled by
     each service's consumer (the directory every write checks). The journeys are about what follows."""
-    outbox = identity_messaging.outbox
-    with identity_database.transaction() as session:
-        rows = session.execute(
-            select(outbox.c.event).where(outbox.c.topic == "identity.tenants").order_by(outbox.c.id)
-        ).scalars()
-        events = [event for event in rows if event["tenantpath"].startswith(world.district.path)]
+    events = tenant_events()
     for database, group, messaging, handlers in (
         (scheduling_database, "linli-scheduling", scheduling_messaging, SCHEDULING_HANDLERS),
         (roster_database, "linli-roster", roster_messaging, ROSTER_HANDLERS),
@@ -182,17 +175,12 @@ def register(scheduling_database) -> Callable[..., str]:
 
     def add(tenant: Any, name: str, user_id: uuid.UUID | None = None) -> str:
         volunteer_id = uuid.uuid4()
-        event = {
-            "specversion": "1.0",
-            "id": str(uuid.uuid4()),
-            "source": "/linli/roster",
-            "type": "linli.roster.volunteer.registered.v1",
-            "subject": str(volunteer_id),
-            "time": datetime.now(UTC).isoformat(),
-            "datacontenttype": "application/json",
-            "tenantid": str(tenant.id),
-            "tenantpath": tenant.path,
-            "data": {
+        event = foreign_event(
+            "linli.roster.volunteer.registered.v1",
+            "/linli/roster",
+            tenant,
+            volunteer_id,
+            {
                 "volunteer_id": str(volunteer_id),
                 "name": name,
                 "tier": "volunteer",
@@ -202,7 +190,7 @@ def register(scheduling_database) -> Callable[..., str]:
                 "joined_on": "2024-01-01",
                 "user_id": str(user_id) if user_id else None,
             },
-        }
+        )
         outcome = handle_directly(
             scheduling_database,
             "linli-scheduling",

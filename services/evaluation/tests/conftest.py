@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,14 +19,13 @@ from linli_evaluation.database import messaging
 from linli_evaluation.events.consumers import HANDLERS
 from linli_evaluation.main import create_app
 from linli_identity.accounts.models import User
-from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
 from linli_shared.clock import SHANGHAI, SettableClock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls
 from linli_shared.tenancy import Role, TenantContext
-from linli_shared.testing import fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -87,16 +86,11 @@ def consumer(database: Database) -> ConsumerRunner:
 
 
 @pytest.fixture
-def sync_directory(world, identity_database, evaluation_database) -> Callable[[], int]:
+def sync_directory(tenant_events, evaluation_database) -> Callable[[], int]:
     """Deliver every identity tenant event of this world to the evaluation consumer; returns how many."""
 
     def deliver() -> int:
-        outbox = identity_messaging.outbox
-        with identity_database.transaction() as session:
-            rows = session.execute(
-                select(outbox.c.event).where(outbox.c.topic == "identity.tenants").order_by(outbox.c.id)
-            ).scalars()
-            events = [event for event in rows if event["tenantpath"].startswith(world.district.path)]
+        events = tenant_events()
         runner = consumer(evaluation_database)
         return sum(
             runner.handle("identity.tenants", json.dumps(event).encode(), []).handled for event in events
@@ -124,18 +118,7 @@ def deliver(evaluation_database) -> Deliver:
         event_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         event_id = event_id or uuid.uuid4()
-        event = {
-            "specversion": "1.0",
-            "id": str(event_id),
-            "source": source,
-            "type": event_type,
-            "subject": str(subject),
-            "time": datetime.now(UTC).isoformat(),
-            "datacontenttype": "application/json",
-            "tenantid": str(tenant.id),
-            "tenantpath": tenant.path,
-            "data": data,
-        }
+        event = foreign_event(event_type, source, tenant, subject, data, event_id)
         outcome = runner.handle(topic, json.dumps(event).encode(), [])
         assert outcome.handled or outcome.duplicate, outcome
         return event_id

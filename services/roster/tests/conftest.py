@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from linli_identity.database import messaging as identity_messaging
 from linli_roster.config import RosterSettings
 from linli_roster.database import messaging
 from linli_roster.events.consumers import HANDLERS
@@ -58,16 +56,11 @@ SyncDirectory = Callable[[], int]
 
 
 @pytest.fixture
-def sync_directory(world, identity_database, roster_database) -> SyncDirectory:
+def sync_directory(tenant_events, roster_database) -> SyncDirectory:
     """Deliver every identity tenant event of this world to the roster's consumer; returns how many."""
 
     def deliver() -> int:
-        outbox = identity_messaging.outbox
-        with identity_database.transaction() as session:
-            rows = session.execute(
-                select(outbox.c.event).where(outbox.c.topic == "identity.tenants").order_by(outbox.c.id)
-            ).scalars()
-            events = [event for event in rows if event["tenantpath"].startswith(world.district.path)]
+        events = tenant_events()
         runner = ConsumerRunner("linli-roster", roster_database, messaging, HANDLERS, None, "unused")
         return sum(
             runner.handle("identity.tenants", json.dumps(event).encode(), []).handled for event in events

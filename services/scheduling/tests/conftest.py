@@ -10,7 +10,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,7 +22,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from linli_identity.accounts.models import User
-from linli_identity.database import messaging as identity_messaging
 from linli_identity.seed import PLATFORM
 from linli_scheduling.activities.models import Activity, Shift
 from linli_scheduling.config import SchedulingSettings
@@ -34,7 +33,7 @@ from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls
 from linli_shared.tenancy import Role, TenantContext
-from linli_shared.testing import fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -89,16 +88,11 @@ def consumer(database: Database) -> ConsumerRunner:
 
 
 @pytest.fixture
-def sync_directory(world, identity_database, scheduling_database) -> Callable[[], int]:
+def sync_directory(tenant_events, scheduling_database) -> Callable[[], int]:
     """Deliver every identity tenant event of this world to the scheduling consumer; returns how many."""
 
     def deliver() -> int:
-        outbox = identity_messaging.outbox
-        with identity_database.transaction() as session:
-            rows = session.execute(
-                select(outbox.c.event).where(outbox.c.topic == "identity.tenants").order_by(outbox.c.id)
-            ).scalars()
-            events = [event for event in rows if event["tenantpath"].startswith(world.district.path)]
+        events = tenant_events()
         runner = consumer(scheduling_database)
         return sum(
             runner.handle("identity.tenants", json.dumps(event).encode(), []).handled for event in events
@@ -117,18 +111,7 @@ def roster_event(scheduling_database) -> RosterEvent:
     runner = consumer(scheduling_database)
 
     def deliver(event_type: str, topic: str, tenant, subject: uuid.UUID, data: dict) -> None:
-        event = {
-            "specversion": "1.0",
-            "id": str(uuid.uuid4()),
-            "source": "/linli/roster",
-            "type": event_type,
-            "subject": str(subject),
-            "time": datetime.now(UTC).isoformat(),
-            "datacontenttype": "application/json",
-            "tenantid": str(tenant.id),
-            "tenantpath": tenant.path,
-            "data": data,
-        }
+        event = foreign_event(event_type, "/linli/roster", tenant, subject, data)
         outcome = runner.handle(topic, json.dumps(event).encode(), [])
         assert outcome.handled, outcome
 

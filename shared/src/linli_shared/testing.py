@@ -12,6 +12,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -204,3 +205,26 @@ def assert_consumer_contract(spec: EventSpec[Any], expected_dir: Path, producer_
     for name, field in ours["properties"].items():
         produced = {key: value for key, value in theirs["properties"][name].items() if key != "description"}
         assert produced == {key: value for key, value in field.items() if key != "description"}, name
+
+
+def foreign_event(
+    event_type: str,
+    source: str,
+    tenant: Any,
+    subject: Any,
+    data: dict[str, Any],
+    event_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """Another service's event for `tenant` (anything with `id` and `path`), as its relay publishes it."""
+    return {
+        "specversion": "1.0",
+        "id": str(event_id or uuid.uuid4()),
+        "source": source,
+        "type": event_type,
+        "subject": str(subject),
+        "time": datetime.now(UTC).isoformat(),
+        "datacontenttype": "application/json",
+        "tenantid": str(tenant.id),
+        "tenantpath": tenant.path,
+        "data": data,
+    }

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from linli_identity.accounts.models import User
 from linli_identity.accounts.service import grant_membership
 from linli_identity.audit.service import Actor
 from linli_identity.config import IdentitySettings
+from linli_identity.database import messaging as identity_messaging
 from linli_identity.main import create_app
 from linli_identity.seed import PLATFORM
 from linli_identity.tenants.models import Tenant
@@ -142,3 +144,22 @@ def login(client: TestClient, world: World) -> Login:
 def password() -> str:
     """The password every `world` user has."""
     return PASSWORD
+
+
+TenantEvents = Callable[[], list[dict[str, object]]]
+
+
+@pytest.fixture
+def tenant_events(world: World, identity_database: Database) -> TenantEvents:
+    """`tenant_events()` → identity's tenant events of this world so far, in order, as its relay publishes
+    them: what another service's consumer is fed to learn the tree."""
+
+    def read() -> list[dict[str, object]]:
+        outbox = identity_messaging.outbox
+        with identity_database.transaction() as session:
+            rows = session.execute(
+                select(outbox.c.event).where(outbox.c.topic == "identity.tenants").order_by(outbox.c.id)
+            ).scalars()
+            return [event for event in rows if event["tenantpath"].startswith(world.district.path)]
+
+    return read
