@@ -30,7 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared/src services/identity/src services/roster/src services/scheduling/src services/evaluation/src
+	$(VENV)/bin/mypy shared/src services/identity/src services/roster/src services/scheduling/src services/evaluation/src services/portal/src
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -1,0 +1,123 @@
+"""Signing in and out, choosing the language, and the front door that sends each person to their pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from linli_portal.dependencies import portal_router
+from linli_portal.i18n import LOCALE_COOKIE, LOCALES
+from linli_portal.i18n import gettext as _
+from linli_portal.sessions import PortalUser, end_session, session_tokens, signed_in_user, start_session
+from linli_portal.templating import render
+from linli_portal.upstreams import Tokens, Upstreams, UpstreamUnavailable
+
+router = portal_router(tags=["account"])
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site (never `//evil.example` or `https://…`): no open redirect after sign-in."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@router.get("/")
+def front_door(request: Request) -> Response:
+    user = signed_in_user(request)
+    return RedirectResponse(user.home if user else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "account/login.html", next=safe_next(next, ""), email="", errors=[])
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=128)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    upstreams: Upstreams = request.app.state.upstreams
+    identifier = email.strip()
+    field = "phone" if identifier.isdigit() else "email"
+    refused = render(
+        request,
+        "account/login.html",
+        status_code=400,
+        next=safe_next(next, ""),
+        email=identifier,
+        errors=[_("The email or phone number and password do not match.")],
+    )
+    if not identifier or not password:
+        return refused
+    answer = upstreams.identity.post("/v1/auth/login", json={field: identifier, "password": password})
+    if 400 <= answer.status_code < 500:
+        # identity says the same for an unknown account, a wrong password and a locked one
+        return refused
+    if answer.status_code != 200:
+        raise UpstreamUnavailable(f"login → {answer.status_code}")
+    tokens = Tokens(access=answer.json()["access_token"], refresh=answer.json()["refresh_token"])
+    user = who_is(upstreams, tokens)
+    start_session(request, user, tokens)
+    return RedirectResponse(safe_next(next, user.home), status_code=303)
+
+
+def who_is(upstreams: Upstreams, tokens: Tokens) -> PortalUser:
+    """The person behind fresh tokens, and the node they act at (its slug makes their portal's URL)."""
+    headers = {"authorization": f"Bearer {tokens.access}"}
+    me: dict[str, Any] = upstreams.identity.get("/v1/me", headers=headers).raise_for_status().json()
+    acting = next(
+        m for m in me["memberships"] if m["tenant_id"] == me["tenant_id"] and m["role"] == me["role"]
+    )
+    slug = ""
+    if me["role"] != "volunteer":
+        node = upstreams.identity.get(f"/v1/tenants/{me['tenant_id']}", headers=headers)
+        slug = node.raise_for_status().json()["slug"]
+    return PortalUser(
+        user_id=str(me["user_id"]),
+        name=me["display_name"],
+        role=me["role"],
+        tenant_id=str(me["tenant_id"]),
+        tenant_name=acting["tenant_name"],
+        tenant_kind=acting["tenant_kind"],
+        slug=slug,
+    )
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    upstreams: Upstreams = request.app.state.upstreams
+    tokens = session_tokens(request)
+    if tokens is not None:
+        # the tokens stop working at identity too, not only in this browser
+        upstreams.identity.post(
+            "/v1/auth/logout",
+            json={"refresh_token": tokens.refresh},
+            headers={"authorization": f"Bearer {tokens.access}"},
+        )
+    end_session(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/language")
+def choose_language(
+    request: Request,
+    locale: Annotated[str, Form(max_length=8)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    response = RedirectResponse(safe_next(next, "/"), status_code=303)
+    if locale in LOCALES:
+        secure = request.app.state.settings.secure_cookies
+        response.set_cookie(
+            LOCALE_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax", secure=secure
+        )
+    return response

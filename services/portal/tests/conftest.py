@@ -1,0 +1,417 @@
+"""The portal against the real services: identity, roster, scheduling and evaluation as in-process apps,
+each on its own migrated database (`linli_<service>_portal_test_…`), verifying tokens through identity's
+JWKS, the roster asking identity for volunteers' logins with its own client credentials, scheduling,
+evaluation and the portal standing at one settable moment. The portal calls them over HTTP (the test
+clients are httpx clients), exactly as it calls them deployed.
+
+`settle()` is the system between two clicks: identity's events of this test's world handed to each
+service's consumer, the other services' outboxes relayed to a private namespace on the real Kafka broker and
+consumed by each service's consumer group, then the evaluation worker's tally job — until nothing moves."""
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from linli_evaluation.config import EvaluationSettings
+from linli_evaluation.database import messaging as evaluation_messaging
+from linli_evaluation.events.consumers import CONSUMED_TOPICS as EVALUATION_CONSUMES
+from linli_evaluation.events.consumers import HANDLERS as EVALUATION_HANDLERS
+from linli_evaluation.events.types import TOPICS as EVALUATION_PUBLISHES
+from linli_evaluation.ledger.tallying import apply_pending, committees_with_pending
+from linli_evaluation.main import create_app as create_evaluation_app
+from linli_identity.admin import add_service_client
+from linli_identity.database import messaging as identity_messaging
+from linli_portal.config import PortalSettings
+from linli_portal.main import create_app as create_portal_app
+from linli_portal.upstreams import Upstreams
+from linli_roster.config import RosterSettings
+from linli_roster.database import messaging as roster_messaging
+from linli_roster.events.consumers import CONSUMED_TOPICS as ROSTER_CONSUMES
+from linli_roster.events.consumers import HANDLERS as ROSTER_HANDLERS
+from linli_roster.events.types import TOPICS as ROSTER_PUBLISHES
+from linli_roster.main import create_app as create_roster_app
+from linli_scheduling.config import SchedulingSettings
+from linli_scheduling.database import messaging as scheduling_messaging
+from linli_scheduling.events.consumers import CONSUMED_TOPICS as SCHEDULING_CONSUMES
+from linli_scheduling.events.consumers import HANDLERS as SCHEDULING_HANDLERS
+from linli_scheduling.events.types import TOPICS as SCHEDULING_PUBLISHES
+from linli_scheduling.main import create_app as create_scheduling_app
+from linli_shared.clock import SHANGHAI, SettableClock
+from linli_shared.db import Database
+from linli_shared.events.consumer import ConsumerRunner, Handler
+from linli_shared.events.kafka import make_consumer, make_producer
+from linli_shared.events.outbox import Messaging
+from linli_shared.events.processes import consumer_runner, create_topics
+from linli_shared.events.relay import OutboxRelay
+from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
+from linli_shared.testing import fresh_service_database
+
+SERVICES = Path(__file__).resolve().parents[2]
+#: how long `settle()` waits for the broker before it fails the test
+SETTLE_SECONDS = 60.0
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# the four services and the portal ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def portal_clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture
+def clock(portal_clock: SettableClock) -> Iterator[SettableClock]:
+    """Stand scheduling, evaluation and the portal at a moment: `clock.at = datetime(...)`."""
+    yield portal_clock
+    portal_clock.at = None
+
+
+def _database(url: str) -> Database:
+    return Database.from_url(url, pool_size=4)
+
+
+@pytest.fixture(scope="session")
+def roster_service_client(identity_database) -> tuple[str, str]:
+    client_id, secret = f"roster-portal-{uuid.uuid4().hex[:8]}", "the roster's portal-test secret"
+    add_service_client(identity_database, client_id, secret, ["tenants:read", "invitations:volunteer"])
+    return client_id, secret
+
+
+@dataclass
+class Service:
+    name: str
+    settings: Any
+    database: Database
+    client: TestClient
+    messaging: Messaging
+    handlers: dict[str, Handler]
+    consumes: tuple[str, ...]
+    publishes: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def services(postgres_admin_url, client, portal_clock, roster_service_client) -> Iterator[dict[str, Service]]:
+    """roster, scheduling and evaluation, each on a fresh database, as in-process apps."""
+    made: dict[str, Service] = {}
+
+    def urls(name: str):
+        return fresh_service_database(postgres_admin_url, f"{name}_portal", SERVICES / name / "alembic.ini")
+
+    roster_urls = urls("roster")
+    client_id, secret = roster_service_client
+    roster_settings = RosterSettings(
+        database_url=roster_urls.app,
+        migration_database_url=roster_urls.owner,
+        id_number_keys="k1:" + "66" * 32,
+        jwks_url="http://testserver/.well-known/jwks.json",
+        identity_url="http://testserver",
+        service_client_id=client_id,
+        service_client_secret=SecretStr(secret),
+        log_json=False,
+    )
+    roster_database = _database(roster_settings.database_url)
+    roster_app = create_roster_app(roster_settings, roster_database, jwks_http=client, identity_http=client)
+    made["roster"] = Service(
+        "roster",
+        roster_settings,
+        roster_database,
+        TestClient(roster_app, raise_server_exceptions=False),
+        roster_messaging,
+        ROSTER_HANDLERS,
+        tuple(ROSTER_CONSUMES),
+        tuple(ROSTER_PUBLISHES),
+    )
+
+    scheduling_urls = urls("scheduling")
+    scheduling_settings = SchedulingSettings(
+        database_url=scheduling_urls.app,
+        migration_database_url=scheduling_urls.owner,
+        signing_key="portal-scheduling-key-" + "8" * 32,
+        jwks_url="http://testserver/.well-known/jwks.json",
+        public_url="https://portal.test",
+        log_json=False,
+    )
+    scheduling_database = _database(scheduling_settings.database_url)
+    scheduling_app = create_scheduling_app(
+        scheduling_settings, scheduling_database, jwks_http=client, clock=portal_clock
+    )
+    made["scheduling"] = Service(
+        "scheduling",
+        scheduling_settings,
+        scheduling_database,
+        TestClient(scheduling_app, raise_server_exceptions=False),
+        scheduling_messaging,
+        SCHEDULING_HANDLERS,
+        tuple(SCHEDULING_CONSUMES),
+        tuple(SCHEDULING_PUBLISHES),
+    )
+
+    evaluation_urls = urls("evaluation")
+    evaluation_settings = EvaluationSettings(
+        database_url=evaluation_urls.app,
+        migration_database_url=evaluation_urls.owner,
+        signing_key="portal-evaluation-key-" + "9" * 32,
+        jwks_url="http://testserver/.well-known/jwks.json",
+        # residents' links and certificates' QR codes open the portal's pages
+        public_url="https://portal.test",
+        log_json=False,
+    )
+    evaluation_database = _database(evaluation_settings.database_url)
+    evaluation_app = create_evaluation_app(
+        evaluation_settings, evaluation_database, jwks_http=client, clock=portal_clock
+    )
+    made["evaluation"] = Service(
+        "evaluation",
+        evaluation_settings,
+        evaluation_database,
+        TestClient(evaluation_app, raise_server_exceptions=False),
+        evaluation_messaging,
+        EVALUATION_HANDLERS,
+        tuple(EVALUATION_CONSUMES),
+        tuple(EVALUATION_PUBLISHES),
+    )
+    yield made
+    for service in made.values():
+        service.database.dispose()
+
+
+@pytest.fixture(scope="session")
+def portal_settings() -> PortalSettings:
+    return PortalSettings(
+        session_secret="portal-test-session-secret-" + "4" * 32,
+        public_url="https://portal.test",
+        log_json=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def portal(services, client, portal_settings, portal_clock) -> FastAPI:
+    """The portal app, its four upstreams the in-process services (`client` is identity)."""
+    upstreams = Upstreams(
+        identity=client,
+        roster=services["roster"].client,
+        scheduling=services["scheduling"].client,
+        evaluation=services["evaluation"].client,
+    )
+    return create_portal_app(portal_settings, upstreams, clock=portal_clock)
+
+
+# a browser's worth of the portal -------------------------------------------------------------------------
+
+
+class PortalClient:
+    """One person's browser on the portal, over HTTPS (the session cookie is Secure): follows no redirects
+    unless asked, and sends the session's form token with every form, as the pages' forms do."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.http = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+        self.token: str | None = None
+
+    def get(self, path: str, **kwargs: Any):
+        response = self.http.get(path, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs)
+        found = (
+            CSRF.search(response.text) if "text/html" in response.headers.get("content-type", "") else None
+        )
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
+        if self.token is None:
+            self.get("/login")
+        form = {"csrf_token": self.token, **(data or {})}
+        return self.http.post(
+            path, data=form, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs
+        )
+
+    def sign_in(self, email: str, password: str) -> None:
+        response = self.post("/login", {"email": email, "password": password})
+        assert response.status_code == 303, response.text
+        self.get(response.headers["location"])
+
+
+@pytest.fixture
+def anonymous(portal) -> PortalClient:
+    """A browser nobody has signed in on."""
+    return PortalClient(portal)
+
+
+@pytest.fixture
+def browse(portal, world, password, committee) -> Callable[[str], PortalClient]:
+    """`browse("tenant_admin")` → a browser signed in as that world user (see the identity plugin's world:
+    district_admin, town_admin, tenant_admin, sibling_admin, staff, auditor, volunteer …)."""
+
+    def signed_in(key: str) -> PortalClient:
+        browser = PortalClient(portal)
+        browser.sign_in(world.email(key), password)
+        return browser
+
+    return signed_in
+
+
+@pytest.fixture
+def slug_of(world) -> Callable[[str], str]:
+    """`slug_of("committee")` → the URL slug of a world node (district, town, committee, sibling …)."""
+    return lambda node: getattr(world, node).slug
+
+
+# the system between two clicks ---------------------------------------------------------------------------
+
+
+@dataclass
+class Bus:
+    """A private namespace on the real Kafka broker for this session: each service's relay publishes its
+    outbox there, and each service's consumer group (named after the namespace) handles what it reads."""
+
+    bootstrap: str
+    namespace: str
+    services: dict[str, Service]
+    _consumers: dict[str, Any] = field(default_factory=dict)
+    _runners: dict[str, ConsumerRunner] = field(default_factory=dict)
+    _closing: list[Any] = field(default_factory=list)
+
+    def start(self) -> None:
+        self._producer = make_producer(self.bootstrap, client_id=f"{self.namespace}-relay")
+        self._closing.append(self._producer)
+        for name, service in self.services.items():
+            settings = service.settings.model_copy(update={"kafka_namespace": self.namespace})
+            dead_letters = make_producer(self.bootstrap, client_id=f"{self.namespace}-{name}-dlq")
+            self._closing.append(dead_letters)
+            self._runners[name] = consumer_runner(
+                settings,
+                settings.consumer_group,
+                service.database,
+                service.messaging,
+                service.handlers,
+                dead_letters,
+            )
+            topics = [f"{self.namespace}.{topic}" for topic in service.consumes]
+            consumer = make_consumer(self.bootstrap, f"{self.namespace}-{settings.consumer_group}", topics)
+            self._closing.append(consumer)
+            self._consumers[name] = consumer
+
+    def relay(self) -> int:
+        """Every service's relay, until its outbox is empty; how many events went out."""
+        total = 0
+        for service in self.services.values():
+            relay = OutboxRelay(service.database, service.messaging, self._producer, self.namespace)
+            published = relay.publish_batch()
+            while published:
+                total += published
+                published = relay.publish_batch()
+        return total
+
+    def drain(self, deadline: float) -> int:
+        """Every consumer group reads to the end of its topics; how many events they handled."""
+        handled = 0
+        for name, consumer in self._consumers.items():
+            runner = self._runners[name]
+            while True:
+                assert time.monotonic() < deadline, f"the {name} consumer did not catch up"
+                batches = consumer.poll(timeout_ms=200, max_records=500)
+                messages = [message for batch in batches.values() for message in batch]
+                for message in messages:
+                    outcome = runner.handle(message.topic, message.value, message.headers or [])
+                    assert not outcome.dead_lettered, f"{name} dead-lettered {message.value!r}"
+                    handled += 1
+                if messages:
+                    consumer.commit()
+                    continue
+                assigned = consumer.assignment()
+                if assigned:
+                    ends = consumer.end_offsets(list(assigned))
+                    if all(consumer.position(tp) >= ends[tp] for tp in assigned):
+                        break
+        return handled
+
+    def close(self) -> None:
+        for closeable in reversed(self._closing):
+            closeable.close()
+
+
+@pytest.fixture(scope="session")
+def bus(kafka_bootstrap, services) -> Iterator[Bus]:
+    namespace = f"portal{uuid.uuid4().hex[:10]}"
+    topics = sorted({topic for s in services.values() for topic in (*s.publishes, *s.consumes)})
+    any_settings = services["roster"].settings.model_copy(
+        update={"kafka_bootstrap": kafka_bootstrap, "kafka_namespace": namespace, "kafka_topic_partitions": 3}
+    )
+    groups = [s.settings.consumer_group for s in services.values()]
+    create_topics(any_settings, topics, groups)
+    bus = Bus(kafka_bootstrap, namespace, services)
+    bus.start()
+    yield bus
+    bus.close()
+
+
+IDENTITY_TOPICS = ("identity.tenants", "identity.users")
+
+
+@pytest.fixture
+def settle(world, identity_database, services, bus, portal_clock) -> Callable[[], int]:
+    """`settle()` → how many events moved: the system catches up with every click so far (see above)."""
+
+    def identity_events() -> list[tuple[str, dict]]:
+        outbox = identity_messaging.outbox
+        with identity_database.transaction() as session:
+            rows = session.execute(
+                select(outbox.c.topic, outbox.c.event)
+                .where(outbox.c.topic.in_(IDENTITY_TOPICS))
+                .order_by(outbox.c.id)
+            ).all()
+        return [(t, e) for t, e in rows if str(e.get("tenantpath", "")).startswith(world.district.path)]
+
+    def run() -> int:
+        deadline = time.monotonic() + SETTLE_SECONDS
+        moved = 0
+        while True:
+            step = 0
+            for topic, event in identity_events():
+                for service in services.values():
+                    if topic in service.consumes:
+                        runner = ConsumerRunner(
+                            service.settings.consumer_group,
+                            service.database,
+                            service.messaging,
+                            service.handlers,
+                            None,
+                            "unused",
+                        )
+                        step += runner.handle(topic, json.dumps(event).encode(), []).handled
+            step += bus.relay()
+            step += bus.drain(deadline)
+            step += tally(services["evaluation"].database, portal_clock)
+            moved += step
+            if step == 0:
+                return moved
+
+    return run
+
+
+def tally(database: Database, clock: SettableClock) -> int:
+    """The evaluation worker's tally job, for every committee with entries not yet applied."""
+    everywhere = TenantContext(tenant_id=None, tenant_path=ROOT_LABEL, role=Role.SERVICE, subject="task:test")
+    today = clock.now().astimezone(SHANGHAI).date()
+    return sum(
+        apply_pending(database, tenant_id, path, today)
+        for tenant_id, path in committees_with_pending(database, everywhere)
+    )
+
+
+@pytest.fixture
+def committee(world, settle):
+    """The world's committees, known to every service (identity's tenant events handled)."""
+    settle()
+    return world.committee
