@@ -84,3 +84,14 @@ def csrf_token(request: Request) -> str:
 def csrf_matches(request: Request, sent: Any) -> bool:
     expected = request.session.get("csrf")
     return isinstance(expected, str) and isinstance(sent, str) and hmac.compare_digest(expected, sent)
+
+
+def flash(request: Request, message: str) -> None:
+    """A one-line confirmation the next page shows ("Saved.", "Signed up."), after a redirect."""
+    request.session.setdefault("flashes", []).append(message)
+    request.session["flashes"] = request.session["flashes"]
+
+
+def take_flashes(request: Request) -> list[str]:
+    found = request.session.pop("flashes", None)
+    return [str(message) for message in found] if isinstance(found, list) else []

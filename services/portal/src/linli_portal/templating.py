@@ -10,13 +10,13 @@ from urllib.parse import quote
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from linli_portal import i18n
 from linli_portal.labels import label
-from linli_portal.sessions import csrf_token, signed_in_user
+from linli_portal.sessions import csrf_token, signed_in_user, take_flashes
 from linli_shared.clock import SHANGHAI
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -87,7 +87,8 @@ environment.globals.update(locales=i18n.LOCALES)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the request's language, with the signed-in user and the form token at hand."""
+    """A page in the request's language, with the signed-in user, the form token and any confirmations
+    (`flash`) at hand. Pages show a refused form's `errors` (UpstreamError.messages) above it."""
     locale = getattr(request.state, "locale", i18n.DEFAULT_LOCALE)
     i18n.use_locale(locale)
     page = environment.get_template(template).render(
@@ -95,6 +96,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         user=signed_in_user(request),
         locale=locale,
         csrf_token=csrf_token(request),
+        flashes=take_flashes(request),
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
+
+
+def see_other(path: str) -> RedirectResponse:
+    """After a form: to the page that shows the result (POST → redirect → GET, so a reload resends nothing)."""
+    return RedirectResponse(path, status_code=303)
