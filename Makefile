@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 INFRA := $(PYTHON) deploy/local/infra.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-unit lint format schemas bench infra-up infra-down clean
+.PHONY: help install browser run test test-unit lint format schemas bench infra-up infra-down clean
 
 help:
 	@echo "make run     - the whole system on embedded PostgreSQL and Kafka-protocol broker, demo data seeded"
@@ -23,6 +23,12 @@ $(VENV)/.synced: uv.lock pyproject.toml shared/pyproject.toml services/*/pyproje
 	touch $@
 
 install: $(VENV)/.synced
+
+# the browser tests drive Debian's Chromium (Playwright without `playwright install`); Noto CJK renders Chinese
+browser:
+	if [ ! -x /usr/lib/chromium/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+	fi
 
 run: install
 	$(PY) deploy/local/run.py
@@ -48,7 +54,7 @@ infra-up:
 infra-down:
 	$(INFRA) down
 
-test: install lint
+test: install lint browser
 	eval "$$($(INFRA) up postgres redis kafka)"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

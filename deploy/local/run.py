@@ -26,6 +26,9 @@ sys.path.insert(0, str(HERE))
 
 import embedded  # noqa: E402  (a sibling script, not a package)
 
+PORTAL_PORT = 8000
+PORTAL_URL = f"http://127.0.0.1:{PORTAL_PORT}"
+
 
 @dataclass(frozen=True)
 class Service:
@@ -37,6 +40,8 @@ class Service:
     #: seeds only once its consumer has caught up with the roster's events (scheduling plans for the
     #: roster's volunteers, which it knows only from those events)
     seeds_after_start: bool = False
+    #: the portal owns no data: no database, relay, consumer or seed — only its pages
+    owns_data: bool = True
 
     @property
     def cli(self) -> list[str]:
@@ -44,7 +49,8 @@ class Service:
 
     def processes(self) -> dict[str, list[str]]:
         """API, outbox relay, consumer — and the Celery worker and beat where the service has them."""
-        found = {command: [*self.cli, command] for command in ("serve", "relay", "consume")}
+        commands = ("serve", "relay", "consume") if self.owns_data else ("serve",)
+        found = {command: [*self.cli, command] for command in commands}
         found["serve"] += ["--port", str(self.port)]
         if self.celery:
             celery = [sys.executable, "-m", "celery", "-A", f"linli_{self.name}.worker:celery"]
@@ -69,6 +75,7 @@ SERVICES = (
     Service("roster", 8002, celery=True),
     Service("scheduling", 8003, celery=True, seeds_after_start=True),
     Service("evaluation", 8004, celery=True, seeds_after_start=True),
+    Service("portal", PORTAL_PORT, owns_data=False),
 )
 
 
@@ -84,6 +91,7 @@ def secrets_file() -> dict[str, str]:
         "roster_client_secret": lambda: secrets.token_urlsafe(24),
         "scheduling_signing_key": lambda: secrets.token_urlsafe(32),
         "evaluation_signing_key": lambda: secrets.token_urlsafe(32),
+        "portal_session_secret": lambda: secrets.token_urlsafe(32),
     }
     missing = {name: make() for name, make in fresh.items() if name not in values}
     if missing:
@@ -93,9 +101,26 @@ def secrets_file() -> dict[str, str]:
     return values
 
 
+def portal_environment() -> dict[str, str]:
+    """The portal calls the four services over HTTP; its cookie is Secure, which browsers honour on
+    http://127.0.0.1 and http://localhost."""
+    env = {
+        "IDENTITY_URL": "http://127.0.0.1:8001",
+        "ROSTER_URL": "http://127.0.0.1:8002",
+        "SCHEDULING_URL": "http://127.0.0.1:8003",
+        "EVALUATION_URL": "http://127.0.0.1:8004",
+        "PUBLIC_URL": PORTAL_URL,
+        "SESSION_SECRET": secrets_file()["portal_session_secret"],
+        "LOG_JSON": "false",
+    }
+    return {**os.environ, **{"LINLI_PORTAL_" + key: value for key, value in env.items()}}
+
+
 def service_environment(service: Service, admin_url: str, bootstrap: str) -> dict[str, str]:
     from linli_shared.provisioning import migrate, provision, service_urls
 
+    if not service.owns_data:
+        return portal_environment()
     secret = secrets_file()
     urls = service_urls(
         admin_url, f"linli_{service.name}", f"linli_{service.name}", secret["database_password"]
@@ -116,7 +141,8 @@ def service_environment(service: Service, admin_url: str, bootstrap: str) -> dic
         "JWKS_URL": "http://127.0.0.1:8001/.well-known/jwks.json",
         # scheduling signs check-in QR codes and calendar feeds; evaluation feedback links and certificates
         "SIGNING_KEY": secret.get(f"{service.name}_signing_key", ""),
-        "PUBLIC_URL": f"http://127.0.0.1:{service.port}",
+        # residents' rating links and certificates' QR codes open the portal's pages
+        "PUBLIC_URL": PORTAL_URL if service.name == "evaluation" else f"http://127.0.0.1:{service.port}",
         "LOG_JSON": "false",
     }
     return {**os.environ, **{service.prefix + key: value for key, value in env.items()}}
@@ -144,6 +170,38 @@ def login_claims(email: str) -> dict[str, str]:
     payload = token.split(".")[1]
     claims: dict[str, str] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return claims
+
+
+def call(url: str, body: object | None = None, token: str | None = None) -> object:
+    """One JSON request to a local service."""
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode())
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def demo_volunteer_login() -> str:
+    """One of 西门's volunteers gets a login the way every volunteer does (staff ask the roster for an
+    invitation; the volunteer accepts it with a password), so the volunteer pages can be tried. Returns the
+    phone number they sign in with; a second run finds the login in place."""
+    from linli_identity.seed import DEMO_PASSWORD
+
+    staff = call(
+        "http://127.0.0.1:8001/v1/auth/login",
+        {"email": "staff@ximen.demo.linli.cn", "password": DEMO_PASSWORD},
+    )
+    token = staff["access_token"]  # type: ignore[index]
+    page = call("http://127.0.0.1:8002/v1/volunteers?tier=backbone&limit=1", token=token)
+    volunteer = page["items"][0]  # type: ignore[index]
+    if volunteer["user_id"] is None:
+        invitation = call(
+            f"http://127.0.0.1:8002/v1/volunteers/{volunteer['id']}/login-invitation", {}, token=token
+        )
+        accept = {"token": invitation["token"], "password": DEMO_PASSWORD}  # type: ignore[index]
+        call("http://127.0.0.1:8001/v1/invitations/accept", accept)
+    return str(volunteer["phone"])
 
 
 def run_seed(argv: list[str], env: dict[str, str]) -> str:
@@ -201,8 +259,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, interrupt)
     try:
         seeded: dict[str, str] = {}
+        volunteer_phone = ""
         for service in SERVICES:
             env = service_environment(service, postgres.admin_url, broker.bootstrap)
+            if not service.owns_data:
+                start(service, service.processes(), env)
+                api = next(process for name, process in processes if name == f"{service.name} serve")
+                wait_ready(f"http://127.0.0.1:{service.port}/healthz", api)
+                continue
             seed = [*service.cli, "seed", *seed_arguments(service)]
             if service.name == "scheduling":
                 seed += ["--expect-volunteers", seeded["roster"].split()[0]]
@@ -224,10 +288,12 @@ def main() -> int:
             start(service, commands, env)
             api = next(process for name, process in processes if name == f"{service.name} serve")
             wait_ready(f"http://127.0.0.1:{service.port}/readyz", api)
+            if service.name == "roster":
+                volunteer_phone = demo_volunteer_login()
             if service.seeds_after_start:
                 seeded[service.name] = run_seed(seed, env)
             start(service, scheduled, env)
-        print_welcome(broker.bootstrap, wheel_broker)
+        print_welcome(broker.bootstrap, wheel_broker, volunteer_phone)
         while all(process.poll() is None for _name, process in processes):
             time.sleep(1)
         dead = [name for name, process in processes if process.poll() is not None]
@@ -245,12 +311,16 @@ def interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
+def print_welcome(bootstrap: str, wheel_broker: bool, volunteer_phone: str) -> None:
     from linli_identity.seed import DEMO_PASSWORD, demo_logins
 
+    staff_logins = [login for login in demo_logins() if login.role.value != "volunteer"]
     lines = [
         "",
         "邻里 Linli is running (Ctrl-C stops everything).",
+        "",
+        f"  门户 PORTAL    {PORTAL_URL}/   ← open this in a browser (中文; English at the top right)",
+        "",
         "  identity API   http://127.0.0.1:8001/docs   (JWKS: /.well-known/jwks.json)",
         "  roster API     http://127.0.0.1:8002/docs   (西门居民区: 190 volunteers, 12 micro-grids)",
         "  scheduling API http://127.0.0.1:8003/docs   (projects, weekly duties: a year back, four weeks ahead)",
@@ -259,7 +329,8 @@ def print_welcome(bootstrap: str, wheel_broker: bool) -> None:
         f"  logs           {STATE / 'logs'}",
         "",
         f"Demo logins (password {DEMO_PASSWORD}):",
-        *(f"  {login.role.value:<15} {login.email:<32} {login.where}" for login in demo_logins()),
+        *(f"  {login.role.value:<15} {login.email:<32} {login.where}" for login in staff_logins),
+        f"  {'volunteer':<15} {volunteer_phone:<32} 西门居民区 (a backbone volunteer; sign in with the phone number)",
         "",
         "Try:  curl -s -X POST http://127.0.0.1:8001/v1/auth/login -H 'content-type: application/json' \\",
         f'        -d \'{{"email": "admin@ximen.demo.linli.cn", "password": "{DEMO_PASSWORD}"}}\'',

@@ -232,20 +232,35 @@ class PortalClient:
         if self.token is None:
             self.get("/login")
         form = {"csrf_token": self.token, **(data or {})}
-        return self.http.post(
+        response = self.http.post(
             path, data=form, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs
         )
+        return self._keep_token(response)
+
+    def _keep_token(self, response):
+        found = (
+            CSRF.search(response.text) if "text/html" in response.headers.get("content-type", "") else None
+        )
+        if found:
+            self.token = found.group(1)
+        return response
 
     def sign_in(self, email: str, password: str) -> None:
         response = self.post("/login", {"email": email, "password": password})
         assert response.status_code == 303, response.text
-        self.get(response.headers["location"])
+        self.get(response.headers["location"])  # a new session has a new form token
 
 
 @pytest.fixture
 def anonymous(portal) -> PortalClient:
     """A browser nobody has signed in on."""
     return PortalClient(portal)
+
+
+@pytest.fixture
+def new_browser(portal) -> Callable[[], PortalClient]:
+    """`new_browser()` → another browser nobody has signed in on (a resident's phone, say)."""
+    return lambda: PortalClient(portal)
 
 
 @pytest.fixture

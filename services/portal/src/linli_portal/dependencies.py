@@ -66,6 +66,15 @@ class Api:
         return True
 
 
+class PublicApi:
+    """The services as a visitor without a login calls them (a resident's rating, a certificate check)."""
+
+    def __init__(self, request: Request) -> None:
+        upstreams: Upstreams = request.app.state.upstreams
+        self.identity = Service(upstreams.identity, lambda: None, lambda: False)
+        self.evaluation = Service(upstreams.evaluation, lambda: None, lambda: False)
+
+
 def require_signed_in(request: Request) -> PortalUser:
     user = signed_in_user(request)
     if user is None:
@@ -117,6 +126,7 @@ def portal_router(**kwargs: Any) -> APIRouter:
 
 
 ApiDep = Annotated[Api, Depends(Api)]
+PublicApiDep = Annotated[PublicApi, Depends(PublicApi)]
 SignedIn = Annotated[PortalUser, Depends(require_signed_in)]
 CommitteeUser = Annotated[PortalUser, Depends(require_committee)]
 AreaUser = Annotated[PortalUser, Depends(require_area)]

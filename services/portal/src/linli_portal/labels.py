@@ -149,6 +149,13 @@ LABELS: dict[str, dict[str, str]] = {
         "expired": N_("Expired"),
     },
     "period_kind": {"year": N_("Year"), "quarter": N_("Quarter")},
+    "score": {
+        "1": N_("Very dissatisfied"),
+        "2": N_("Dissatisfied"),
+        "3": N_("Acceptable"),
+        "4": N_("Satisfied"),
+        "5": N_("Very satisfied"),
+    },
 }
 
 

@@ -122,7 +122,9 @@ class Service:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         tokens = self._tokens()
-        headers = {"authorization": f"Bearer {tokens.access}"} if tokens else {}
+        headers = dict(kwargs.pop("headers", None) or {})
+        if tokens:
+            headers["authorization"] = f"Bearer {tokens.access}"
         try:
             return self._http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as error:
