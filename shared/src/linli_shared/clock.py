@@ -41,6 +41,11 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
+def shanghai_today() -> date:
+    """Today as a calendar in Shanghai reads it (not the server's: 16:00–24:00 UTC is already tomorrow)."""
+    return datetime.now(SHANGHAI).date()
+
+
 def _now(request: Request) -> datetime:
     clock: Clock = request.app.state.clock
     return clock.now()

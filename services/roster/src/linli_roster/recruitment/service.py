@@ -85,6 +85,7 @@ from linli_roster.volunteers.models import Channel, Status, Tier, Volunteer
 from linli_roster.volunteers.repository import VolunteerRepository
 from linli_roster.volunteers.schemas import TierChange, VolunteerCreate
 from linli_roster.volunteers.service import VolunteerService
+from linli_shared.clock import shanghai_today
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.db import within
 from linli_shared.events.envelope import EventSpec, Payload
@@ -273,7 +274,7 @@ class RecruitmentService:
                 VolunteerCreate(
                     name=candidate.name,
                     phone=candidate.phone,
-                    joined_on=date.today(),
+                    joined_on=shanghai_today(),
                     channel=Channel(candidate.channel),
                 )
             )
@@ -408,7 +409,7 @@ class RecruitmentService:
             raise VolunteerNotFound()
         if volunteer.status != Status.ACTIVE or volunteer.tier == Tier.BACKBONE:
             raise NotPromotable()
-        today = date.today()
+        today = shanghai_today()
         notice = PromotionNotice(
             tenant_id=volunteer.tenant_id,
             id=uuid.uuid4(),
@@ -482,13 +483,15 @@ class RecruitmentService:
         objection.ruled_by, objection.ruled_at = self.context.subject, _now()
         self.session.flush()
         if request.status == ObjectionStatus.UPHELD:
-            self._conclude(notice, NoticeStatus.REJECTED, f"objection upheld: {request.note}", date.today())
+            self._conclude(
+                notice, NoticeStatus.REJECTED, f"objection upheld: {request.note}", shanghai_today()
+            )
         return self.notice(notice.id)
 
     def withdraw(self, notice_id: uuid.UUID, request: NoticeWithdraw) -> NoticeOut:
         writable_committee(self.session, self.context)
         notice = self._open_notice(notice_id)
-        self._conclude(notice, NoticeStatus.WITHDRAWN, request.reason, date.today())
+        self._conclude(notice, NoticeStatus.WITHDRAWN, request.reason, shanghai_today())
         return self.notice(notice.id)
 
     def apply_due(self, today: date) -> int:

@@ -5,7 +5,6 @@ Include this router before the volunteers router: `/v1/volunteers/{volunteer_id}
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from linli_roster.spreadsheets.reader import MAX_FILE_BYTES
 from linli_roster.spreadsheets.schemas import ImportPreview, ImportResult
 from linli_roster.volunteers.dependencies import VolunteerFilterDep, VolunteerServiceDep
 from linli_shared.auth import require_role
+from linli_shared.clock import shanghai_today
 from linli_shared.dependencies import ContextSession
 from linli_shared.openapi import PROBLEM_RESPONSES
 
@@ -87,7 +87,7 @@ def import_volunteers(
     responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
 )
 def export_volunteers(context: Reader, session: ContextSession, where: VolunteerFilterDep) -> Response:
-    today = date.today()
+    today = shanghai_today()
     content = RosterExport(session, context).workbook(where, today)
     filename = f"志愿者名册-{today.isoformat()}.xlsx"
     return Response(

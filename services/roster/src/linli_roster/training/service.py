@@ -41,6 +41,7 @@ from linli_roster.training.schemas import (
 from linli_roster.volunteers.exceptions import VolunteerNotFound
 from linli_roster.volunteers.models import Status, Volunteer
 from linli_roster.volunteers.repository import VolunteerRepository
+from linli_shared.clock import shanghai_today
 from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.events.envelope import EventSpec, Payload
 from linli_shared.problems import Invalid
@@ -120,7 +121,7 @@ class TrainingService:
         """A retired course takes no new completions; what it granted stays."""
         writable_committee(self.session, self.context)
         course = self._open_course(course_id)
-        course.retired_on = date.today()
+        course.retired_on = shanghai_today()
         self._save_course(course)
         return _course_out(course)
 
@@ -182,11 +183,11 @@ class TrainingService:
     def qualifications_of(self, volunteer_id: uuid.UUID, include_expired: bool) -> list[QualificationOut]:
         """Current: the live grants valid today. With `include_expired`: every grant ever, as history."""
         volunteer = self._volunteer(volunteer_id)
-        rows = self.training.qualifications_of(volunteer.id, None if include_expired else date.today())
+        rows = self.training.qualifications_of(volunteer.id, None if include_expired else shanghai_today())
         return [_qualification_out(row) for row in rows]
 
     def holders(self, name: str, day: date | None, cursor: str | None, limit: int) -> HolderPage:
-        day = day or date.today()
+        day = day or shanghai_today()
         after = None
         if cursor:
             after = decode_cursor(cursor, str, uuid.UUID)
@@ -219,7 +220,7 @@ class TrainingService:
         if qualification.status != QualificationStatus.ACTIVE:
             raise QualificationNotActive(f"This qualification is {qualification.status}.")
         qualification.status = QualificationStatus.REVOKED
-        qualification.revoked_on = date.today()
+        qualification.revoked_on = shanghai_today()
         qualification.revoked_reason = request.reason
         qualification.revoked_by = self.context.subject
         self.session.flush()

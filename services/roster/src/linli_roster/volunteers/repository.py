@@ -15,6 +15,7 @@ from linli_roster.spaces.models import Area
 from linli_roster.training.models import Qualification
 from linli_roster.training.repository import valid_on
 from linli_roster.volunteers.models import RoleKind, Status, Tier, Volunteer, VolunteerChange, VolunteerRole
+from linli_shared.clock import shanghai_today
 from linli_shared.db import within
 from linli_shared.tenancy import TenantContext
 
@@ -64,7 +65,7 @@ class VolunteerRepository:
                     VolunteerRole.role == where.role,
                     # held: not ended, and within its term (a term may have a planned end date)
                     VolunteerRole.ended_reason.is_(None),
-                    or_(VolunteerRole.ends_on.is_(None), VolunteerRole.ends_on >= date.today()),
+                    or_(VolunteerRole.ends_on.is_(None), VolunteerRole.ends_on >= shanghai_today()),
                 )
                 .exists()
             )
@@ -77,7 +78,7 @@ class VolunteerRepository:
                     Qualification.tenant_id == Volunteer.tenant_id,
                     Qualification.volunteer_id == Volunteer.id,
                     Qualification.name == where.qualification,
-                    valid_on(date.today()),
+                    valid_on(shanghai_today()),
                 )
                 .exists()
             )

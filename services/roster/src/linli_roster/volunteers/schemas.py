@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from linli_roster.volunteers.models import Channel, ExitKind, RoleKind, Status, Tier
+from linli_shared.clock import shanghai_today
 from linli_shared.validation import PLAIN_TEXT
 
 Name = Annotated[
@@ -29,7 +30,7 @@ Skill = Annotated[
 
 
 def _not_in_future(day: date) -> date:
-    if day > date.today():
+    if day > shanghai_today():
         raise ValueError("must not be in the future")
     return day
 

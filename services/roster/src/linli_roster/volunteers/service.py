@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -37,6 +36,7 @@ from linli_roster.volunteers.schemas import (
     VolunteerPage,
     VolunteerUpdate,
 )
+from linli_shared.clock import shanghai_today
 from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.events.envelope import EventSpec, Payload
 from linli_shared.problems import Invalid
@@ -186,7 +186,7 @@ class VolunteerService:
         writable_committee(self.session, self.context)
         volunteer = self._active(volunteer_id)
         volunteer.status = Status.EXITED
-        today = date.today()
+        today = shanghai_today()
         for role in self.volunteers.roles_of([volunteer.id])[volunteer.id]:
             # a term that already ran out keeps its end date; live ones end on the day of the exit
             if role.ended_reason is None and (role.ends_on is None or role.ends_on >= today):
