@@ -9,11 +9,14 @@ service's consumer, the other services' outboxes relayed to a private namespace 
 consumed by each service's consumer group, then the evaluation worker's tally job — until nothing moves."""
 
 import json
+import random
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +58,7 @@ from linli_shared.events.outbox import Messaging
 from linli_shared.events.processes import consumer_runner, create_topics
 from linli_shared.events.relay import OutboxRelay
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
-from linli_shared.testing import fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database
 
 SERVICES = Path(__file__).resolve().parents[2]
 #: how long `settle()` waits for the broker before it fails the test
@@ -430,3 +433,94 @@ def committee(world, settle):
     """The world's committees, known to every service (identity's tenant events handled)."""
     settle()
     return world.committee
+
+
+# data to judge: volunteers registered through the roster, records as scheduling announces them ----------
+
+#: a moment the reports and recognition tests stand at (Shanghai's 2026-11-20, noon)
+MOMENT = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def now(clock):
+    clock.at = MOMENT
+    return clock
+
+
+@pytest.fixture
+def enrol(services, login) -> Callable[..., str]:
+    """`enrol("王阿姨", as_user="staff")` → the id of a volunteer the roster registered just now."""
+
+    def register(name: str, as_user: str = "staff", party_member: bool = False) -> str:
+        body = {
+            "name": name,
+            "phone": f"13{random.randrange(10**9):09d}",
+            "joined_on": "2024-01-01",
+            "channel": "self_recommended",
+            "party_member": party_member,
+        }
+        response = services["roster"].client.post("/v1/volunteers", json=body, headers=login(as_user))
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    return register
+
+
+@pytest.fixture
+def serve(services) -> Callable[..., str]:
+    """`serve(tenant, volunteer_id, hours, on=date(...))` → a record id: scheduling's record event, handled by
+    evaluation's consumer as Kafka delivers it (a leader-confirmed record: its hours are verified)."""
+    evaluation = services["evaluation"]
+    runner = ConsumerRunner(
+        evaluation.settings.consumer_group,
+        evaluation.database,
+        evaluation.messaging,
+        evaluation.handlers,
+        None,
+        "unused",
+    )
+
+    def record(tenant, volunteer_id: str, hours: float, on: date = date(2026, 11, 5), **fields) -> str:
+        record_id = str(uuid.uuid4())
+        started = datetime.combine(on, wall_time(9, 0), tzinfo=SHANGHAI)
+        data = {
+            "record_id": record_id,
+            "sequence": 1,
+            "volunteer_id": volunteer_id,
+            "volunteer_name": "志愿者",
+            "activity_id": str(uuid.uuid4()),
+            "activity_name": "垃圾分类值守",
+            "activity_kind": "grid_duty",
+            "project_id": None,
+            "shift_id": str(uuid.uuid4()),
+            "area_id": None,
+            "place": "3号楼垃圾投放点",
+            "recipient": "小区居民",
+            "content": "指导居民垃圾分类",
+            "service_date": on.isoformat(),
+            "started_at": started.isoformat(),
+            "ended_at": (started + timedelta(minutes=round(hours * 60))).isoformat(),
+            "service_minutes": round(hours * 60),
+            "hours": hours,
+            "rounding": "chongqing",
+            "lead_name": "李组长",
+            "recorded_by": "test",
+            "recorder_name": "甲居民区",
+            "source": "leader",
+            "late_entry": False,
+            "self_reported": False,
+            "auto_closed": False,
+            **fields,
+        }
+        event = foreign_event(
+            "linli.scheduling.service_record.recorded.v1",
+            "/linli/scheduling",
+            tenant,
+            volunteer_id,
+            data,
+        )
+        outcome = runner.handle("scheduling.service_records", json.dumps(event).encode(), [])
+        assert outcome.handled, outcome
+        return record_id
+
+    return record
