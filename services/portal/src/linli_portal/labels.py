@@ -85,7 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
         "deliberation_meeting": N_("Deliberation meeting"),
         "mediation_class": N_("Mediation class"),
     },
-    "activity_status": {"active": N_("Active"), "ended": N_("Ended"), "cancelled": N_("Cancelled")},
+    "activity_status": {"active": N_("Running"), "ended": N_("Ended"), "cancelled": N_("Cancelled")},
     "shift_status": {"scheduled": N_("Scheduled"), "cancelled": N_("Cancelled")},
     "signup_status": {
         "confirmed": N_("Confirmed"),
