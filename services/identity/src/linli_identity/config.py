@@ -16,7 +16,7 @@ class IdentitySettings(ServiceSettings):
     key_encryption_key: str
     public_url: str = "http://127.0.0.1:8001"
     #: where invitation links point (the portal's accept page).
-    invitation_base_url: str = "http://127.0.0.1:8000/invite"
+    invitation_base_url: str = "http://127.0.0.1:8000/invitations/accept"
     access_token_minutes: int = 10
     service_token_minutes: int = 5
     refresh_token_days: int = 14

@@ -12,15 +12,14 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import segno
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
-from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_, label
+from linli_portal.qr import invitation_link, qr_svg
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
@@ -467,13 +466,15 @@ def give_login(request: Request, user: CommitteeUser, api: ApiDep, volunteer_id:
     """The one-time link is shown here once, as text and as a QR code to scan on the volunteer's phone."""
     volunteer = api.roster.get(f"/v1/volunteers/{volunteer_id}")
     invitation = api.roster.post(f"/v1/volunteers/{volunteer_id}/login-invitation")
-    # segno writes the SVG from the URL alone (no markup of ours or the user's inside), so it is safe as is
-    qr = Markup(segno.make(invitation["url"]).svg_inline(scale=4, svgclass="qr", omitsize=True))
+    # the link opens this portal's acceptance page, whatever address identity was configured with
+    link = invitation_link(request, invitation["token"])
+    qr = qr_svg(link)
     return render(
         request,
         "volunteers/login.html",
         section="volunteers",
         volunteer=volunteer,
         invitation=invitation,
+        link=link,
         qr=qr,
     )
