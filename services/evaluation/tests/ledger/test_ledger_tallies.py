@@ -334,3 +334,13 @@ def test_a_backlog_touching_thousands_of_tallies_is_applied_in_one_go(committee,
         Decimal(0),
     )
     assert reconcile(evaluation_database, committee.id, committee.path).disagreements == 0
+
+
+def test_a_towns_star_rules_are_named_as_the_towns(committee, evaluation_client, login, world):
+    response = evaluation_client.put(
+        "/v1/star-policy", json={"thresholds": [20, 60, 120, 200, 300]}, headers=login("town_admin")
+    )
+    assert response.status_code == 200, response.text
+    policy = evaluation_client.get("/v1/star-policy", headers=login("staff")).json()
+    assert (policy["source"], policy["source_tenant_id"]) == ("town", str(world.town.id))
+    assert policy["thresholds"] == [20, 60, 120, 200, 300]

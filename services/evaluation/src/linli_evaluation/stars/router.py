@@ -82,9 +82,11 @@ def _policy_out(session: Session, context: TenantContext) -> StarPolicyOut:
     rules = star_rules(session, context.tenant_path)
     source, source_id = "national_default", None
     if rules.source_tenant_path is not None:
-        source_id = uuid.UUID(hex=rules.source_tenant_path.rsplit(".", 1)[-1][1:])
-        row = session.execute(select(directory.table.c.kind).where(directory.table.c.id == source_id)).first()
-        source = "own" if source_id == context.tenant_id else (row.kind if row else "district")
+        labels = rules.source_tenant_path.split(".")
+        source_id = uuid.UUID(hex=labels[-1][1:])
+        # a committee may not read its ancestors' directory rows: the path's depth says what they are
+        # (root.district = 2 labels, root.district.town = 3)
+        source = "own" if source_id == context.tenant_id else ("town" if len(labels) == 3 else "district")
     return StarPolicyOut(
         thresholds=list(rules.thresholds),
         tenure_months=list(rules.tenure_months),
