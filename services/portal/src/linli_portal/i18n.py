@@ -53,8 +53,10 @@ def current_locale() -> str:
 
 
 def gettext(message: str, **variables: object) -> str:
+    """`%%` is a per cent sign, as in templates (whose gettext formats every message); a message said
+    without variables is not formatted, so a stray `%` in it cannot fail the request."""
     text = translations(_current.get()).gettext(message)
-    return text % variables if variables else text
+    return text % variables if variables else text.replace("%%", "%")
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:

@@ -11,6 +11,8 @@ def N_(message: str) -> str:
     return message
 
 
+#: a message id means one thing wherever it is said, so a code whose English is shared with another meaning
+#: gets words of its own ("Dismissed" is an objection's ruling; an exit reads "Asked to leave")
 LABELS: dict[str, dict[str, str]] = {
     "role": {
         "district_admin": N_("District admin"),
@@ -23,7 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tenant_kind": {"district": N_("District"), "town": N_("Town"), "committee": N_("Committee")},
     "area_kind": {"grid": N_("Grid"), "micro_grid": N_("Micro-grid"), "building": N_("Building")},
     "tier": {"volunteer": N_("Volunteer"), "backbone": N_("Backbone"), "reserve": N_("Reserve")},
-    "volunteer_status": {"active": N_("Active"), "exited": N_("Exited")},
+    "volunteer_status": {"active": N_("On the register"), "exited": N_("Exited")},
     "role_kind": {
         "party_group_leader": N_("Party group leader"),
         "building_group_leader": N_("Building group leader"),
@@ -54,7 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
     "objection_status": {"pending": N_("Pending"), "upheld": N_("Upheld"), "dismissed": N_("Dismissed")},
     "exit_kind": {
         "voluntary": N_("Voluntary exit"),
-        "dismissed": N_("Dismissed"),
+        "dismissed": N_("Asked to leave"),
         "inactive": N_("Inactive"),
     },
     "case_status": {"open": N_("Open"), "closed": N_("Closed")},
@@ -112,7 +114,11 @@ LABELS: dict[str, dict[str, str]] = {
         "quarter_hour_down": N_("Quarter hours, rounded down"),
         "exact": N_("Exact minutes"),
     },
-    "attendance_method": {"qr": N_("QR code"), "leader": N_("Leader"), "sweep": N_("Closed automatically")},
+    "attendance_method": {
+        "qr": N_("Scanned the QR code"),
+        "leader": N_("Confirmed by the leader"),
+        "sweep": N_("Closed automatically"),
+    },
     "policy_source": {
         "own": N_("This node's own"),
         "town": N_("The town's"),
@@ -144,7 +150,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "invitation_status": {
         "pending": N_("Pending"),
-        "accepted": N_("Accepted"),
+        "accepted": N_("Invitation accepted"),
         "revoked": N_("Revoked"),
         "expired": N_("Expired"),
     },
