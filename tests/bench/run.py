@@ -32,6 +32,7 @@ from linli_shared.testing import backing_service, fresh_service_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evaluation_flow
+import portal_pages
 import roster_lists
 import scheduling_flow
 
@@ -66,6 +67,7 @@ def main() -> None:
     rows += evaluation_flow.measure(
         admin, REPO, database, bootstrap, backing_service("LINLI_TEST_REDIS_URL", "redis")
     )
+    rows += portal_pages.measure(admin, REPO, database, settings)
     write_report(rows)
     database.dispose()
 
