@@ -112,7 +112,7 @@ class Service:
         response = self._call(method, path, **kwargs)
         if response.status_code == 401 and self._tokens() is not None and self._renew():
             response = self._call(method, path, **kwargs)
-        if response.status_code == 401:
+        if response.status_code == 401 and self._tokens() is not None:
             raise SignInAgain()
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"{method} {path} → {response.status_code}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -13,7 +14,14 @@ from linli_portal.i18n import LOCALE_COOKIE, LOCALES
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import PortalUser, end_session, session_tokens, signed_in_user, start_session
 from linli_portal.templating import render
-from linli_portal.upstreams import Tokens, Upstreams, UpstreamUnavailable
+from linli_portal.upstreams import (
+    Service,
+    SignInAgain,
+    Tokens,
+    UpstreamError,
+    Upstreams,
+    UpstreamUnavailable,
+)
 
 router = portal_router(tags=["account"])
 
@@ -59,29 +67,32 @@ def login(
     )
     if not identifier or not password:
         return refused
-    answer = upstreams.identity.post("/v1/auth/login", json={field: identifier, "password": password})
-    if 400 <= answer.status_code < 500:
+    try:
+        answer = identity_as(upstreams, None).post(
+            "/v1/auth/login", {field: identifier, "password": password}
+        )
+    except UpstreamError:
         # identity says the same for an unknown account, a wrong password and a locked one
         return refused
-    if answer.status_code != 200:
-        raise UpstreamUnavailable(f"login → {answer.status_code}")
-    tokens = Tokens(access=answer.json()["access_token"], refresh=answer.json()["refresh_token"])
+    tokens = Tokens(access=answer["access_token"], refresh=answer["refresh_token"])
     user = who_is(upstreams, tokens)
     start_session(request, user, tokens)
     return RedirectResponse(safe_next(next, user.home), status_code=303)
 
 
+def identity_as(upstreams: Upstreams, tokens: Tokens | None) -> Service:
+    """Identity called with these tokens (or none) before there is a session to keep them in."""
+    return Service(upstreams.identity, lambda: tokens, lambda: False)
+
+
 def who_is(upstreams: Upstreams, tokens: Tokens) -> PortalUser:
     """The person behind fresh tokens, and the node they act at (its slug makes their portal's URL)."""
-    headers = {"authorization": f"Bearer {tokens.access}"}
-    me: dict[str, Any] = upstreams.identity.get("/v1/me", headers=headers).raise_for_status().json()
+    identity = identity_as(upstreams, tokens)
+    me: dict[str, Any] = identity.get("/v1/me")
     acting = next(
         m for m in me["memberships"] if m["tenant_id"] == me["tenant_id"] and m["role"] == me["role"]
     )
-    slug = ""
-    if me["role"] != "volunteer":
-        node = upstreams.identity.get(f"/v1/tenants/{me['tenant_id']}", headers=headers)
-        slug = node.raise_for_status().json()["slug"]
+    slug = "" if me["role"] == "volunteer" else identity.get(f"/v1/tenants/{me['tenant_id']}")["slug"]
     return PortalUser(
         user_id=str(me["user_id"]),
         name=me["display_name"],
@@ -97,14 +108,11 @@ def who_is(upstreams: Upstreams, tokens: Tokens) -> PortalUser:
 def logout(request: Request) -> Response:
     upstreams: Upstreams = request.app.state.upstreams
     tokens = session_tokens(request)
-    if tokens is not None:
-        # the tokens stop working at identity too, not only in this browser
-        upstreams.identity.post(
-            "/v1/auth/logout",
-            json={"refresh_token": tokens.refresh},
-            headers={"authorization": f"Bearer {tokens.access}"},
-        )
     end_session(request)
+    if tokens is not None:
+        # the tokens stop working at identity too, not only in this browser (already over: nothing to do)
+        with suppress(UpstreamError, UpstreamUnavailable, SignInAgain):
+            identity_as(upstreams, tokens).post("/v1/auth/logout", {"refresh_token": tokens.refresh})
     return RedirectResponse("/login", status_code=303)
 
 

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from linli_portal.account.router import who_is
+from linli_portal.account.router import identity_as, who_is
 from linli_portal.dependencies import portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import start_session
 from linli_portal.templating import render, see_other
-from linli_portal.upstreams import Tokens, Upstreams, UpstreamUnavailable
+from linli_portal.upstreams import Tokens, UpstreamError, Upstreams
 
 router = portal_router(tags=["invitations"])
 
@@ -40,17 +40,11 @@ def accept(
     body = {"token": token, "password": password}
     if display_name.strip():
         body["display_name"] = display_name.strip()
-    answer = upstreams.identity.post("/v1/invitations/accept", json=body)
-    if 400 <= answer.status_code < 500:
-        problem = answer.json() if answer.headers.get("content-type", "").endswith("json") else {}
-        fields = [
-            f"{e.get('field', '').removeprefix('body.')}: {e.get('message', '')}"
-            for e in problem.get("errors", [])
-        ]
-        return again(_("This invitation cannot be accepted."), problem.get("detail", ""), *fields)
-    if answer.status_code != 200:
-        raise UpstreamUnavailable(f"accept invitation → {answer.status_code}")
-    tokens = Tokens(access=answer.json()["access_token"], refresh=answer.json()["refresh_token"])
+    try:
+        answer = identity_as(upstreams, None).post("/v1/invitations/accept", body)
+    except UpstreamError as refused:
+        return again(_("This invitation cannot be accepted."), *refused.messages)
+    tokens = Tokens(access=answer["access_token"], refresh=answer["refresh_token"])
     user = who_is(upstreams, tokens)
     start_session(request, user, tokens)
     return see_other(user.home)
