@@ -524,3 +524,91 @@ def serve(services) -> Callable[..., str]:
         return record_id
 
     return record
+
+
+def _ok(response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def _shanghai(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Shanghai wall-clock moment, in UTC as the clock holds it."""
+    return datetime.combine(day, wall_time(hour, minute), tzinfo=SHANGHAI).astimezone(UTC)
+
+
+@pytest.fixture
+def serve_shift(services, login, clock) -> Callable[..., str]:
+    """`serve_shift(volunteer_id, on, minutes=120)` → the id of the record the leader's confirmation made, the
+    way the committee makes them: an activity 09:00–11:00 (Shanghai) on that day, the volunteer there from
+    09:00 for `minutes`, confirmed through scheduling's API (the app standing at that moment; call
+    `settle()` after for evaluation to hear of it)."""
+    scheduling = services["scheduling"].client
+
+    def record(volunteer_id: str, on: date, minutes: int = 120, name: str = "垃圾分类值守") -> str:
+        staff = login("staff")
+        clock.at = _shanghai(on, 8)
+        activity = _ok(
+            scheduling.post(
+                "/v1/activities",
+                json={
+                    "name": name,
+                    "kind": "service",
+                    "content": "指导居民垃圾分类",
+                    "recipient": "小区居民",
+                    "place": "3号楼垃圾房",
+                    "first_starts_at": _shanghai(on, 9).isoformat(),
+                    "duration_minutes": 120,
+                    "capacity": 5,
+                },
+                headers=staff,
+            ),
+            201,
+        )
+        shifts = _ok(
+            scheduling.get(
+                "/v1/shifts",
+                params={"from": on.isoformat(), "to": on.isoformat(), "activity_id": activity["id"]},
+                headers=staff,
+            )
+        )
+        shift_id = (shifts if isinstance(shifts, list) else shifts["items"])[0]["id"]
+        started = _shanghai(on, 9)
+        clock.at = started + timedelta(minutes=minutes + 10)  # the leader confirms once they have left
+        attendance = _ok(
+            scheduling.post(
+                f"/v1/shifts/{shift_id}/attendance",
+                json={
+                    "volunteer_id": volunteer_id,
+                    "checked_in_at": started.isoformat(),
+                    "checked_out_at": (started + timedelta(minutes=minutes)).isoformat(),
+                },
+                headers=staff,
+            )
+        )
+        return attendance["record"]["id"]
+
+    return record
+
+
+@pytest.fixture
+def volunteer_phone(services, login, client, settle) -> Callable[[str], dict[str, str]]:
+    """`volunteer_phone(volunteer_id)` → Authorization headers of that roster volunteer's own login (their
+    invitation accepted; settled, so scheduling knows the login is theirs)."""
+
+    def accept(volunteer_id: str) -> dict[str, str]:
+        invitation = _ok(
+            services["roster"].client.post(
+                f"/v1/volunteers/{volunteer_id}/login-invitation", headers=login("staff")
+            ),
+            201,
+        )
+        tokens = _ok(
+            client.post(
+                "/v1/invitations/accept",
+                json={"token": invitation["token"], "password": "a volunteer's own password"},
+            )
+        )
+        settle()
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    return accept

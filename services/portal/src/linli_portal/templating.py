@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
@@ -100,6 +101,16 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
+
+
+def pass_through(file: httpx.Response) -> Response:
+    """A file a service made (.xlsx, .pdf, .csv; `Service.download`), handed to the browser as it came: its
+    type and its (Chinese) file name."""
+    return Response(
+        file.content,
+        media_type=file.headers["content-type"],
+        headers={"content-disposition": file.headers.get("content-disposition", "attachment")},
+    )
 
 
 def see_other(path: str) -> RedirectResponse:

@@ -25,7 +25,7 @@ def plan_of(services, login, plan_id):
 
 
 def test_an_audit_from_the_committed_seed_to_the_auditors_adjustment(
-    browse, world, enrol, serve, settle, services, login, clock, auditor_id
+    browse, world, enrol, serve_shift, settle, services, login, clock, auditor_id
 ):
     evaluation = services["evaluation"].client
     wang = enrol("王阿姨")
@@ -50,7 +50,7 @@ def test_an_audit_from_the_committed_seed_to_the_auditors_adjustment(
     assert "抽样后公开" in page.text
     assert plan["seed_hash"][:16] in admin.get(base).text
 
-    record_id = serve(wang)  # 12 October, two hours
+    record_id = serve_shift(wang, date(2026, 10, 12))  # two hours
     settle()
 
     # 6 November (the month and its grace are over): the draw, then the auditors

@@ -2,8 +2,6 @@
 meeting, a decision and a follow-up action marked done — each change checked in the roster; bad input
 refused with nothing written; another committee's groups unseen."""
 
-import random
-
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -14,21 +12,6 @@ GROUPS = "/v1/deliberation-groups"
 @pytest.fixture
 def roster(services):
     return services["roster"].client
-
-
-def register(roster, headers, name: str) -> str:
-    response = roster.post(
-        "/v1/volunteers",
-        json={
-            "name": name,
-            "phone": f"13{random.randrange(10**9):09d}",
-            "joined_on": "2024-01-01",
-            "channel": "residents_recommended",
-        },
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def made(roster, headers, path: str, body: dict) -> dict:
@@ -43,9 +26,9 @@ def read(roster, headers, path: str, **params):
     return response.json()
 
 
-def group_with_members(roster, headers, *names: str) -> tuple[dict, list[str]]:
+def group_with_members(roster, headers, enrol, *names: str) -> tuple[dict, list[str]]:
     group = made(roster, headers, GROUPS, {"name": "睦邻议事会", "purpose": "商议楼道环境"})
-    members = [register(roster, headers, name) for name in names]
+    members = [enrol(name) for name in names]
     for volunteer in members:
         made(
             roster,
@@ -56,9 +39,9 @@ def group_with_members(roster, headers, *names: str) -> tuple[dict, list[str]]:
     return group, members
 
 
-def test_setting_up_a_group_and_adding_a_member(browse, committee, login, roster):
+def test_setting_up_a_group_and_adding_a_member(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    volunteer = register(roster, headers, "周阿姨")
+    volunteer = enrol("周阿姨")
     admin = browse("tenant_admin")
     base = f"/t/{committee.slug}/deliberation"
 
@@ -90,9 +73,9 @@ def test_setting_up_a_group_and_adding_a_member(browse, committee, login, roster
     assert "成立议事小组" not in audited.text
 
 
-def test_a_topic_goes_through_a_meeting_a_decision_and_a_follow_up(browse, committee, login, roster):
+def test_a_topic_goes_through_a_meeting_a_decision_and_a_follow_up(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    group, (chair, helper) = group_with_members(roster, headers, "陈主任", "小林")
+    group, (chair, helper) = group_with_members(roster, headers, enrol, "陈主任", "小林")
     staff = browse("staff")
     base = f"/t/{committee.slug}/deliberation/{group['id']}"
 
@@ -172,10 +155,10 @@ def test_a_topic_goes_through_a_meeting_a_decision_and_a_follow_up(browse, commi
     assert "小林" in page.text
 
 
-def test_bad_input_is_refused_and_nothing_is_written(browse, committee, login, roster):
+def test_bad_input_is_refused_and_nothing_is_written(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    group, (member,) = group_with_members(roster, headers, "吴老师")
-    outsider = register(roster, headers, "局外人")
+    group, (member,) = group_with_members(roster, headers, enrol, "吴老师")
+    outsider = enrol("局外人")
     admin = browse("tenant_admin")
     base = f"/t/{committee.slug}/deliberation"
 
@@ -225,9 +208,9 @@ def test_bad_input_is_refused_and_nothing_is_written(browse, committee, login, r
     assert read(roster, headers, "/v1/deliberation-actions", group_id=group["id"])[0]["status"] == "open"
 
 
-def test_another_committees_groups_do_not_exist_for_you(browse, committee, world, login, roster):
+def test_another_committees_groups_do_not_exist_for_you(browse, committee, world, login, roster, enrol):
     headers = login("tenant_admin")
-    group, _members = group_with_members(roster, headers, "郑师傅")
+    group, _members = group_with_members(roster, headers, enrol, "郑师傅")
     topic = made(
         roster,
         headers,

@@ -1,26 +1,9 @@
 """Mentor pairs (以老带新、结对学) in the portal: the list, pairing two volunteers, ending a pair with a reason —
 each change checked in the roster, bad input refused with nothing written, another committee's pairs unseen."""
 
-import random
-
 import pytest
 
 pytestmark = pytest.mark.integration
-
-
-def register(roster, headers, name: str) -> str:
-    response = roster.post(
-        "/v1/volunteers",
-        json={
-            "name": name,
-            "phone": f"13{random.randrange(10**9):09d}",
-            "joined_on": "2024-01-01",
-            "channel": "organisation_recommended",
-        },
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def pair_up(roster, headers, mentor: str, mentee: str) -> dict:
@@ -44,9 +27,9 @@ def roster(services):
     return services["roster"].client
 
 
-def test_pairing_two_volunteers_shows_the_pair(browse, committee, login, roster):
+def test_pairing_two_volunteers_shows_the_pair(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    mentor, mentee = register(roster, headers, "王老师"), register(roster, headers, "小李")
+    mentor, mentee = enrol("王老师"), enrol("小李")
     admin = browse("tenant_admin")
     base = f"/t/{committee.slug}/mentoring"
 
@@ -77,9 +60,9 @@ def test_pairing_two_volunteers_shows_the_pair(browse, committee, login, roster)
     assert "2025-03-01" in listed.text
 
 
-def test_ending_a_pair_records_the_reason(browse, committee, login, roster):
+def test_ending_a_pair_records_the_reason(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    pair = pair_up(roster, headers, register(roster, headers, "赵阿姨"), register(roster, headers, "小周"))
+    pair = pair_up(roster, headers, enrol("赵阿姨"), enrol("小周"))
     staff = browse("staff")
     base = f"/t/{committee.slug}/mentoring"
 
@@ -94,9 +77,9 @@ def test_ending_a_pair_records_the_reason(browse, committee, login, roster):
     assert pairs_in_roster(roster, headers, "open") == []
 
 
-def test_bad_pairs_and_endings_are_refused_and_nothing_is_written(browse, committee, login, roster):
+def test_bad_pairs_and_endings_are_refused_and_nothing_is_written(browse, committee, login, roster, enrol):
     headers = login("tenant_admin")
-    same = register(roster, headers, "孙师傅")
+    same = enrol("孙师傅")
     admin = browse("tenant_admin")
     base = f"/t/{committee.slug}/mentoring"
 
@@ -108,7 +91,7 @@ def test_bad_pairs_and_endings_are_refused_and_nothing_is_written(browse, commit
     assert 400 <= nobody.status_code < 500
     assert pairs_in_roster(roster, headers) == []
 
-    pair = pair_up(roster, headers, same, register(roster, headers, "小吴"))
+    pair = pair_up(roster, headers, same, enrol("小吴"))
     no_reason = admin.post(f"{base}/{pair['id']}/end", data={"ended_on": "2025-06-30", "reason": ""})
     assert 400 <= no_reason.status_code < 500
     before_start = admin.post(f"{base}/{pair['id']}/end", data={"ended_on": "2025-01-01", "reason": "搬家"})
@@ -116,9 +99,9 @@ def test_bad_pairs_and_endings_are_refused_and_nothing_is_written(browse, commit
     assert [p["state"] for p in pairs_in_roster(roster, headers)] == ["open"]
 
 
-def test_another_committees_pairs_do_not_exist_for_you(browse, committee, world, login, roster):
+def test_another_committees_pairs_do_not_exist_for_you(browse, committee, world, login, roster, enrol):
     headers = login("tenant_admin")
-    pair = pair_up(roster, headers, register(roster, headers, "钱大姐"), register(roster, headers, "小郑"))
+    pair = pair_up(roster, headers, enrol("钱大姐"), enrol("小郑"))
     sibling = browse("sibling_admin")
 
     assert sibling.get(f"/t/{committee.slug}/mentoring").status_code == 404

@@ -1,7 +1,6 @@
 """Service projects (项目孵化) through the portal over the real scheduling service: started, edited with the
 version last read, given a team, established; refused input shown again; another committee's projects absent."""
 
-import random
 import re
 
 import pytest
@@ -14,13 +13,6 @@ def ok(response, status=200):
     return response.json()
 
 
-def register(services, login, name: str) -> str:
-    """A volunteer in the roster, as staff register them (scheduling learns them at the next settle())."""
-    phone = "139" + f"{random.randrange(10**8):08d}"
-    body = {"name": name, "phone": phone, "joined_on": "2024-01-01", "channel": "self_recommended"}
-    return ok(services["roster"].client.post("/v1/volunteers", json=body, headers=login("staff")), 201)["id"]
-
-
 def project_of(services, login, project_id: str) -> dict:
     return ok(services["scheduling"].client.get(f"/v1/projects/{project_id}", headers=login("staff")))
 
@@ -29,9 +21,9 @@ def project_count(services, login) -> int:
     return len(ok(services["scheduling"].client.get("/v1/projects", headers=login("staff")))["items"])
 
 
-def test_a_project_is_started_edited_staffed_and_established(browse, world, services, login, settle):
-    owner = register(services, login, "李老师")
-    member = register(services, login, "张阿姨")
+def test_a_project_is_started_edited_staffed_and_established(browse, world, services, login, settle, enrol):
+    owner = enrol("李老师")
+    member = enrol("张阿姨")
     settle()
     admin = browse("tenant_admin")
     base = f"/t/{world.committee.slug}/projects"

@@ -10,7 +10,7 @@ from linli_shared.clock import SHANGHAI
 
 pytestmark = pytest.mark.integration
 
-#: the day the records' conftest serves on by default
+#: the day the records' tests serve on (a Monday; within every window the services keep)
 SERVICE_DAY = date(2026, 11, 16)
 
 
@@ -24,11 +24,11 @@ def moment(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def served(enrol, serve, settle, clock):
+def served(enrol, serve_shift, settle, clock):
     """王阿姨 served two hours on SERVICE_DAY; evaluation has heard of it; the app stands that afternoon."""
     volunteer_id = enrol("王阿姨")
     settle()
-    record_id = serve(volunteer_id)
+    record_id = serve_shift(volunteer_id, SERVICE_DAY)
     settle()
     clock.at = moment(SERVICE_DAY, 15)
     return volunteer_id, record_id

@@ -22,12 +22,12 @@ def moment(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def activity(enrol, serve, settle, services, login, clock):
+def activity(enrol, serve_shift, settle, services, login, clock):
     """李师傅, registered and known to scheduling, and an activity he served at on SERVICE_DAY (09:00–11:00);
     the app stands two days later."""
     volunteer_id = enrol("李师傅")
     settle()
-    record_id = serve(volunteer_id, name="楼道清洁")
+    record_id = serve_shift(volunteer_id, SERVICE_DAY, name="楼道清洁")
     record = ok(services["scheduling"].client.get(f"/v1/service-records/{record_id}", headers=login("staff")))
     clock.at = moment(SERVICE_DAY + timedelta(days=2), 10)
     return volunteer_id, record["activity_id"]
@@ -151,12 +151,12 @@ def test_another_committees_late_entries_do_not_exist(browse, world, activity, s
 
 
 @pytest.fixture
-def correction(enrol, serve, settle, volunteer_phone, services, clock):
+def correction(enrol, serve_shift, settle, volunteer_phone, services, clock):
     """赵阿姨 (with her own login) served two hours and asks for 2.5: (record id, correction id)."""
     volunteer_id = enrol("赵阿姨")
     settle()
     phone = volunteer_phone(volunteer_id)
-    record_id = serve(volunteer_id)
+    record_id = serve_shift(volunteer_id, SERVICE_DAY)
     clock.at = moment(SERVICE_DAY, 15)
     asked = ok(
         services["scheduling"].client.post(

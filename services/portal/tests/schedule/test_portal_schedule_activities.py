@@ -2,7 +2,6 @@
 from the form becomes shifts, the service's refusals come back on the form, a day is skipped and a series
 ended from the activity's page, the week's calendar shows the shifts; another committee's are absent."""
 
-import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -24,12 +23,6 @@ def monday(clock) -> date:
     first = ahead - timedelta(days=ahead.weekday())
     clock.at = datetime.combine(first - timedelta(days=7), time(8), SHANGHAI).astimezone(UTC)
     return first
-
-
-def register(services, login, name: str) -> str:
-    phone = "139" + f"{random.randrange(10**8):08d}"
-    body = {"name": name, "phone": phone, "joined_on": "2024-01-01", "channel": "self_recommended"}
-    return ok(services["roster"].client.post("/v1/volunteers", json=body, headers=login("staff")), 201)["id"]
 
 
 def activity_form(**changes) -> dict:
@@ -57,9 +50,9 @@ def activity_count(services, login) -> int:
 
 
 def test_a_weekly_series_planned_in_the_portal_becomes_its_shifts(
-    browse, world, services, login, settle, monday
+    browse, world, services, login, settle, monday, enrol
 ):
-    leader = register(services, login, "陈组长")
+    leader = enrol("陈组长")
     settle()
     admin = browse("staff")
     slug = world.committee.slug

@@ -3,7 +3,6 @@ waitlisted), places changed, sign-ups cancelled, a no-show recorded, attendance 
 shift called off, and the site's QR code a volunteer checks in with; another committee's shifts absent."""
 
 import html
-import random
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.integration
 def ok(response, status=200):
     assert response.status_code == status, response.text
     return response.json()
-
-
-def register(services, login, name: str) -> str:
-    phone = "139" + f"{random.randrange(10**8):08d}"
-    body = {"name": name, "phone": phone, "joined_on": "2024-01-01", "channel": "self_recommended"}
-    return ok(services["roster"].client.post("/v1/volunteers", json=body, headers=login("staff")), 201)["id"]
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -72,9 +65,9 @@ def names(rows: list[dict]) -> list[str]:
 
 
 def test_volunteers_are_assigned_waitlisted_moved_up_and_cancelled(
-    browse, world, services, login, settle, day
+    browse, world, services, login, settle, day, enrol
 ):
-    first, second = register(services, login, "王阿姨"), register(services, login, "刘师傅")
+    first, second = enrol("王阿姨"), enrol("刘师傅")
     settle()
     shift_id = plan_shift(services, login, day, capacity=1)
     admin = browse("staff")
@@ -122,9 +115,9 @@ def test_volunteers_are_assigned_waitlisted_moved_up_and_cancelled(
 
 
 def test_a_no_show_is_recorded_and_attendance_confirmed_for_someone_without_a_phone(
-    browse, world, services, login, settle, day, clock
+    browse, world, services, login, settle, day, clock, enrol
 ):
-    came, stayed_home = register(services, login, "周大爷"), register(services, login, "吴阿姨")
+    came, stayed_home = enrol("周大爷"), enrol("吴阿姨")
     settle()
     shift_id = plan_shift(services, login, day, capacity=2)
     admin = browse("staff")
@@ -166,22 +159,10 @@ def test_a_no_show_is_recorded_and_attendance_confirmed_for_someone_without_a_ph
 
 
 @pytest.fixture
-def volunteer_with_login(services, login, client, settle):
+def volunteer_with_login(enrol, volunteer_phone):
     """A roster volunteer who accepted their login invitation: (volunteer id, their Authorization headers)."""
-    volunteer_id = register(services, login, "赵阿姨")
-    invitation = ok(
-        services["roster"].client.post(
-            f"/v1/volunteers/{volunteer_id}/login-invitation", headers=login("staff")
-        ),
-        201,
-    )
-    tokens = ok(
-        client.post(
-            "/v1/invitations/accept", json={"token": invitation["token"], "password": "赵阿姨的密码 2024"}
-        )
-    )
-    settle()  # identity's membership links the login to the volunteer; scheduling learns it
-    return volunteer_id, {"Authorization": f"Bearer {tokens['access_token']}"}
+    volunteer_id = enrol("赵阿姨")
+    return volunteer_id, volunteer_phone(volunteer_id)
 
 
 def test_the_site_qr_code_opens_the_portals_check_in_page_with_a_code_that_works(

@@ -8,12 +8,12 @@ import json
 import uuid
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import query_string, refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_
 from linli_portal.months import month_label
@@ -33,17 +33,6 @@ RISKS = {
 }
 OUTCOMES = ("open", "confirmed", "adjusted", "rejected")
 Cursor = Annotated[str | None, Query(max_length=400)]
-
-
-def _refused_status(refused: UpstreamError) -> int:
-    """A refusal shows the page again with the service's words; a 404 stays the not-found page."""
-    if refused.status == 404:
-        raise refused
-    return refused.status
-
-
-def _query(params: dict[str, Any]) -> str:
-    return urlencode({key: str(value) for key, value in params.items() if value not in (None, "")})
 
 
 # plans ----------------------------------------------------------------------------------------------------
@@ -78,7 +67,7 @@ def commit_plan(request: Request, user: CommitteeUser, api: ApiDep) -> Response:
     try:
         plan = api.evaluation.post("/v1/audit-plans", {})
     except UpstreamError as refused:
-        return _plans_page(request, api, None, _refused_status(refused), refused.messages)
+        return _plans_page(request, api, None, refusal_to_show(refused).status, refused.messages)
     flash(request, _("This month's plan is committed; its seed's hash is published below."))
     return see_other(f"/t/{user.slug}/audits/plans/{plan['id']}")
 
@@ -127,7 +116,7 @@ def draw(request: Request, user: CommitteeUser, api: ApiDep, plan_id: uuid.UUID)
     try:
         api.evaluation.post(f"/v1/audit-plans/{plan_id}/draw")
     except UpstreamError as refused:
-        return _plan_page(request, user, api, plan_id, _refused_status(refused), refused.messages)
+        return _plan_page(request, user, api, plan_id, refusal_to_show(refused).status, refused.messages)
     flash(request, _("The sample is drawn and its seed revealed; the tasks go to the plan's auditors."))
     return see_other(f"/t/{user.slug}/audits/plans/{plan_id}")
 
@@ -144,7 +133,7 @@ def set_auditors(
     try:
         api.evaluation.put(f"/v1/audit-plans/{plan_id}/auditors", {"auditor_ids": chosen})
     except UpstreamError as refused:
-        return _plan_page(request, user, api, plan_id, _refused_status(refused), refused.messages)
+        return _plan_page(request, user, api, plan_id, refusal_to_show(refused).status, refused.messages)
     flash(request, _("The plan's auditors are set; its open tasks are dealt to them."))
     return see_other(f"/t/{user.slug}/audits/plans/{plan_id}")
 
@@ -184,7 +173,7 @@ def tasks(
         outcomes=OUTCOMES,
         risks=RISKS,
         cursor=cursor,
-        next_query=_query({"outcome": outcome, "cursor": page["next_cursor"]}),
+        next_query=query_string({"outcome": outcome, "cursor": page["next_cursor"]}),
     )
 
 
@@ -238,7 +227,9 @@ def decide(
     try:
         api.evaluation.post(f"/v1/audit-tasks/{task_id}/outcome", body)
     except UpstreamError as refused:
-        return _task_page(request, user, api, task_id, _refused_status(refused), refused.messages, form)
+        return _task_page(
+            request, user, api, task_id, refusal_to_show(refused).status, refused.messages, form
+        )
     flash(request, _("The outcome is recorded; the volunteer's hours follow it."))
     return see_other(f"/t/{user.slug}/audits/tasks/{task_id}")
 

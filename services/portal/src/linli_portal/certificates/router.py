@@ -10,15 +10,17 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import httpx
-import segno
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_
+from linli_portal.qr import qr_data_uri
 from linli_portal.sessions import flash
-from linli_portal.templating import render, see_other
+from linli_portal.templating import pass_through, render, see_other
 from linli_portal.upstreams import UpstreamError, UpstreamUnavailable
 
 # one router without a prefix: the committee's pages under /t/{slug}/certificates, the public check page
@@ -59,7 +61,7 @@ def certificates(
 def _issue_form(
     request: Request, api: Api, status_code: int = 200, form: dict[str, Any] | None = None, **extra: Any
 ) -> Response:
-    volunteers = api.roster.get("/v1/volunteers", limit=200)["items"]
+    volunteers = active_volunteers(api)
     return render(
         request,
         "certificates/new.html",
@@ -120,12 +122,7 @@ def issue(
 def certificate_pdf(
     request: Request, user: CommitteeUser, api: ApiDep, certificate_id: uuid.UUID
 ) -> Response:
-    file = api.evaluation.download(f"/v1/certificates/{certificate_id}.pdf")
-    return Response(
-        file.content,
-        media_type=file.headers["content-type"],
-        headers={"content-disposition": file.headers.get("content-disposition", "attachment")},
-    )
+    return pass_through(api.evaluation.download(f"/v1/certificates/{certificate_id}.pdf"))
 
 
 def _certificate_page(
@@ -139,7 +136,7 @@ def _certificate_page(
         section="certificates",
         certificate=certificate,
         id_types=ID_TYPES,
-        qr=segno.make(certificate["check_url"], error="m").svg_data_uri(scale=4),
+        qr=qr_data_uri(certificate["check_url"]),
         **extra,
     )
 
@@ -160,10 +157,8 @@ def revoke(
     try:
         api.evaluation.post(f"/v1/certificates/{certificate_id}/revoke", {"reason": reason})
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         return _certificate_page(
-            request, api, certificate_id, status_code=refused.status, errors=refused.messages
+            request, api, certificate_id, status_code=refusal_to_show(refused).status, errors=refused.messages
         )
     flash(request, _("Certificate revoked: its public check says so from now on."))
     return see_other(f"/t/{user.slug}/certificates/{certificate_id}")

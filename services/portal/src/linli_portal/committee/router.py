@@ -10,6 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.months import month_label, months_back
 from linli_portal.qr import invitation_link, qr_svg
@@ -55,6 +56,8 @@ def dashboard(request: Request, user: CommitteeUser, api: ApiDep, now: Now) -> R
         change=report["change"],
         top_volunteers=report["top_volunteers"][:5],
         gaps=api.roster.get("/v1/areas/coverage-gaps"),
+        # whichever month they belong to (last month's sample is worked through in this one)
+        open_audits=api.evaluation.get("/v1/audit-tasks", outcome="open", limit=200)["items"],
         chart=json.dumps(chart, ensure_ascii=False),
     )
 
@@ -99,11 +102,13 @@ def invite(
     try:
         issued = api.identity.post(f"/v1/tenants/{user.tenant_id}/invitations", body)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        return team_page(request, user, api, status_code=refused.status, errors=refused.messages)
+        return team_page(
+            request, user, api, status_code=refusal_to_show(refused).status, errors=refused.messages
+        )
     link = invitation_link(request, issued["token"])
-    return team_page(request, user, api, issued=issued, link=link, link_qr=qr_svg(link))
+    return team_page(
+        request, user, api, issued=issued, link=link, link_qr=qr_svg(link, scale=5, svgclass=None)
+    )
 
 
 @router.post("/team/members/{membership_id}/revoke")

@@ -7,12 +7,15 @@ that was sent (`failed` names it) and what was typed still in it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
@@ -37,18 +40,6 @@ Day = Annotated[str, Form(max_length=10)]
 Id = Annotated[str, Form(max_length=40)]
 
 
-def _refusal(refused: UpstreamError) -> UpstreamError:
-    """A refusal to show next to its form; a 404 (not this committee's, or gone) is the not-found page."""
-    if refused.status == 404:
-        raise refused
-    return refused
-
-
-def _active_volunteers(api: Api) -> list[dict[str, Any]]:
-    page: dict[str, Any] = api.roster.get("/v1/volunteers", status="active", limit=200)
-    return list(page["items"])
-
-
 # the groups ---------------------------------------------------------------------------------------------
 
 
@@ -70,7 +61,7 @@ def create_group(
     try:
         made = api.roster.post(GROUPS, form)
     except UpstreamError as refused:
-        return _groups_page(request, user, api, now, form, _refusal(refused))
+        return _groups_page(request, user, api, now, form, refusal_to_show(refused))
     flash(request, _("The deliberation group is set up."))
     return see_other(f"/t/{user.slug}/deliberation/{made['id']}")
 
@@ -117,12 +108,17 @@ def update_group(
     purpose: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     form = {"name": name, "purpose": purpose}
-    try:
-        api.roster.patch(f"{GROUPS}/{group_id}", form)
-    except UpstreamError as refused:
-        return _group_page(request, api, now, group_id, "edit", form, _refusal(refused))
-    flash(request, _("The group is updated."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}")
+    return _change_group(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        "edit",
+        form,
+        lambda: api.roster.patch(f"{GROUPS}/{group_id}", form),
+        _("The group is updated."),
+    )
 
 
 @router.post("/{group_id}/members")
@@ -136,12 +132,18 @@ def add_member(
     joined_on: Day = "",
 ) -> Response:
     form = {"volunteer_id": volunteer_id, "joined_on": joined_on}
-    try:
-        api.roster.post(f"{GROUPS}/{group_id}/members", {**form, "volunteer_id": volunteer_id or None})
-    except UpstreamError as refused:
-        return _group_page(request, api, now, group_id, "member", form, _refusal(refused))
-    flash(request, _("The volunteer has joined the group."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}")
+    body = {**form, "volunteer_id": volunteer_id or None}
+    return _change_group(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        "member",
+        form,
+        lambda: api.roster.post(f"{GROUPS}/{group_id}/members", body),
+        _("The volunteer has joined the group."),
+    )
 
 
 @router.post("/{group_id}/members/{volunteer_id}/leave")
@@ -156,12 +158,17 @@ def remove_member(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     form = {"left_on": left_on, "reason": reason}
-    try:
-        api.roster.post(f"{GROUPS}/{group_id}/members/{volunteer_id}/leave", form)
-    except UpstreamError as refused:
-        return _group_page(request, api, now, group_id, "leave", form, _refusal(refused))
-    flash(request, _("The membership has ended; it stays in the group's history."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}")
+    return _change_group(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        "leave",
+        form,
+        lambda: api.roster.post(f"{GROUPS}/{group_id}/members/{volunteer_id}/leave", form),
+        _("The membership has ended; it stays in the group's history."),
+    )
 
 
 @router.post("/{group_id}/topics")
@@ -187,9 +194,30 @@ def raise_topic(
     try:
         made = api.roster.post(f"{GROUPS}/{group_id}/topics", {**form, "building_id": building_id or None})
     except UpstreamError as refused:
-        return _group_page(request, api, now, group_id, "topic", form, _refusal(refused))
+        return _group_page(request, api, now, group_id, "topic", form, refusal_to_show(refused))
     flash(request, _("The residents' topic is recorded."))
     return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{made['id']}")
+
+
+def _change_group(
+    request: Request,
+    user: PortalUser,
+    api: Api,
+    now: Any,
+    group_id: uuid.UUID,
+    failed: str,
+    form: dict[str, str],
+    send: Callable[[], Any],
+    done: str,
+) -> Response:
+    """A change made from a group's page: done, back to the page with a confirmation; refused, the page
+    again with the service's reasons next to the `failed` form and what was typed kept."""
+    try:
+        send()
+    except UpstreamError as refused:
+        return _group_page(request, api, now, group_id, failed, form, refusal_to_show(refused))
+    flash(request, done)
+    return see_other(f"/t/{user.slug}/deliberation/{group_id}")
 
 
 def _group_page(
@@ -219,7 +247,7 @@ def _group_page(
         statuses=TOPIC_STATUSES,
         meetings=api.roster.get(f"{GROUPS}/{group_id}/meetings"),
         open_actions=api.roster.get("/v1/deliberation-actions", group_id=str(group_id), status="open"),
-        candidates=[v for v in _active_volunteers(api) if v["id"] not in member_ids],
+        candidates=[v for v in active_volunteers(api) if v["id"] not in member_ids],
         buildings=[a for a in api.roster.get("/v1/areas") if a["kind"] == "building" and a["active"]],
         today=local_date(now).isoformat(),
         failed=failed,
@@ -248,12 +276,18 @@ def move_topic(
     topic_id: uuid.UUID,
     status: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    try:
-        api.roster.post(f"{GROUPS}/{group_id}/topics/{topic_id}/status", {"status": status})
-    except UpstreamError as refused:
-        return _topic_page(request, api, now, group_id, topic_id, "status", {}, _refusal(refused))
-    flash(request, _("The topic's status is changed."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{topic_id}")
+    return _change_topic(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        topic_id,
+        "status",
+        {},
+        lambda: api.roster.post(f"{GROUPS}/{group_id}/topics/{topic_id}/status", {"status": status}),
+        _("The topic's status is changed."),
+    )
 
 
 @router.post("/{group_id}/topics/{topic_id}/decisions")
@@ -269,14 +303,19 @@ def decide(
     meeting_id: Id = "",
 ) -> Response:
     form = {"text": text, "decided_on": decided_on, "meeting_id": meeting_id}
-    try:
-        api.roster.post(
-            f"{GROUPS}/{group_id}/topics/{topic_id}/decisions", {**form, "meeting_id": meeting_id or None}
-        )
-    except UpstreamError as refused:
-        return _topic_page(request, api, now, group_id, topic_id, "decision", form, _refusal(refused))
-    flash(request, _("The decision is recorded."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{topic_id}")
+    body = {**form, "meeting_id": meeting_id or None}
+    return _change_topic(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        topic_id,
+        "decision",
+        form,
+        lambda: api.roster.post(f"{GROUPS}/{group_id}/topics/{topic_id}/decisions", body),
+        _("The decision is recorded."),
+    )
 
 
 @router.post("/{group_id}/decisions/{decision_id}/actions")
@@ -299,12 +338,18 @@ def add_action(
         "due_on": due_on,
     }
     body = {"description": description, "owner_volunteer_id": owner_volunteer_id or None, "due_on": due_on}
-    try:
-        api.roster.post(f"{GROUPS}/{group_id}/decisions/{decision_id}/actions", body)
-    except UpstreamError as refused:
-        return _topic_page(request, api, now, group_id, topic_id, "action", form, _refusal(refused))
-    flash(request, _("The follow-up action is added."))
-    return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{topic_id}")
+    return _change_topic(
+        request,
+        user,
+        api,
+        now,
+        group_id,
+        topic_id,
+        "action",
+        form,
+        lambda: api.roster.post(f"{GROUPS}/{group_id}/decisions/{decision_id}/actions", body),
+        _("The follow-up action is added."),
+    )
 
 
 @router.post("/{group_id}/actions/{action_id}/complete")
@@ -325,9 +370,30 @@ def complete_action(
             f"{GROUPS}/{group_id}/actions/{action_id}/complete", {"completed_on": completed_on, "note": note}
         )
     except UpstreamError as refused:
-        return _topic_page(request, api, now, group_id, topic_id, "complete", form, _refusal(refused))
+        return _topic_page(request, api, now, group_id, topic_id, "complete", form, refusal_to_show(refused))
     flash(request, _("The follow-up action is marked done."))
     return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{done['topic_id']}")
+
+
+def _change_topic(
+    request: Request,
+    user: PortalUser,
+    api: Api,
+    now: Any,
+    group_id: uuid.UUID,
+    topic_id: uuid.UUID,
+    failed: str,
+    form: dict[str, str],
+    send: Callable[[], Any],
+    done: str,
+) -> Response:
+    """A change made from a topic's page, as `_change_group` makes one from a group's."""
+    try:
+        send()
+    except UpstreamError as refused:
+        return _topic_page(request, api, now, group_id, topic_id, failed, form, refusal_to_show(refused))
+    flash(request, done)
+    return see_other(f"/t/{user.slug}/deliberation/{group_id}/topics/{topic_id}")
 
 
 def _topic_page(
@@ -352,7 +418,7 @@ def _topic_page(
         meetings=meetings,
         discussed_at=[meeting for meeting in meetings if meeting["id"] in found["meeting_ids"]],
         moves=MOVES.get(found["status"], ()),
-        volunteers=_active_volunteers(api),
+        volunteers=active_volunteers(api),
         today=local_date(now).isoformat(),
         failed=failed,
         form=form or {},
@@ -388,7 +454,7 @@ def hold_meeting(
     try:
         made = api.roster.post(f"{GROUPS}/{group_id}/meetings", body)
     except UpstreamError as refused:
-        return _meeting_form(request, api, group_id, form, attendee_ids, topic_ids, _refusal(refused))
+        return _meeting_form(request, api, group_id, form, attendee_ids, topic_ids, refusal_to_show(refused))
     flash(request, _("The meeting is recorded."))
     return see_other(f"/t/{user.slug}/deliberation/{group_id}/meetings/{made['id']}")
 

@@ -1,15 +1,11 @@
 """What the district portal's pages share: the caller's part of the tenant tree, form numbers as the services
-read them, and the QR code a one-time link is handed over with."""
+read them."""
 
 from __future__ import annotations
 
-import io
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-import segno
-from markupsafe import Markup
 
 from linli_portal.dependencies import Api
 
@@ -43,13 +39,3 @@ def as_fraction(percent: str) -> float | str:
     except InvalidOperation:
         return percent
     return float(value) if value.is_finite() else percent
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """An inline SVG QR code of a link (segno's own markup, nothing of the user's inside but the escaped
-    title and the encoded link)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(
-        buffer, kind="svg", scale=4, border=4, xmldecl=False, svgns=True, nl=False, svgclass="qr", title=title
-    )
-    return Markup(buffer.getvalue().decode())

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, AreaUser, PageNotFound
-from linli_portal.district.common import qr_svg, subtree
+from linli_portal.district.common import subtree
 from linli_portal.i18n import gettext as _
+from linli_portal.qr import invitation_link, qr_svg
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
@@ -131,8 +131,7 @@ def invite_admin(
     except UpstreamError as refused:
         return _node_page(request, user, api, node, refused.status, refused.messages, form)
     # the link opens the portal's own acceptance page; identity's token is shown once and never stored here
-    settings = request.app.state.settings
-    link = f"{settings.public_url.rstrip('/')}/invitations/accept?token={quote(issued['token'], safe='')}"
+    link = invitation_link(request, issued["token"])
     return render(
         request,
         "district/invitation.html",

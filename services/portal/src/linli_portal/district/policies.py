@@ -6,16 +6,17 @@ and a refusal is shown above the form with what was typed kept."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from linli_portal.dependencies import ApiDep, AreaUser
+from linli_portal.dependencies import Api, ApiDep, AreaUser
 from linli_portal.district.common import as_fraction, as_number
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import LABELS
-from linli_portal.sessions import flash
+from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
 
@@ -26,44 +27,82 @@ COMPONENTS = ("hours", "satisfaction", "reliability", "training", "audits")
 ACTIVITY_KINDS = tuple(LABELS["activity_kind"])
 
 
-def _saved(
+@dataclass(frozen=True)
+class _Policy:
+    """One policy page: `section` is its nav key, its URL's last part and its template's name."""
+
+    section: str
+    service: str
+    path: str
+    #: what the form offers besides the policy itself (the template's own names)
+    choices: Callable[[Api], dict[str, Any]]
+    #: the form as the policy in force fills it
+    as_form: Callable[[dict[str, Any]], dict[str, Any]] = lambda policy: policy
+
+
+HOURS = _Policy(
+    "hours",
+    "scheduling",
+    "/v1/hour-policy",
+    lambda api: {"presets": api.scheduling.get("/v1/rounding-presets"), "kinds": ACTIVITY_KINDS},
+)
+STAR_LEVELS = _Policy("stars", "evaluation", "/v1/star-policy", lambda api: {"stars": STARS})
+SPOT_CHECKS = _Policy(
+    "audits",
+    "evaluation",
+    "/v1/audit-policy",
+    lambda api: {"risks": RISKS},
+    lambda policy: {**policy, "percent": round(policy["rate"] * 100, 1)},
+)
+SCORE_WEIGHTS = _Policy("scores", "evaluation", "/v1/score-weights", lambda api: {"components": COMPONENTS})
+
+
+def _page(
     request: Request,
-    put: Callable[[], Any],
-    again: Callable[[int, list[str]], Response],
-    to: str,
+    api: Api,
+    policy: _Policy,
+    status_code: int = 200,
+    errors: list[str] | None = None,
+    form: dict[str, Any] | None = None,
 ) -> Response:
-    """Set the policy; on a refusal, the page again with the service's reasons and nothing changed."""
+    """The rule in force and whose it is, with the form to set the caller's own."""
+    held: dict[str, Any] = getattr(api, policy.service).get(policy.path)
+    return render(
+        request,
+        f"district/policy_{policy.section}.html",
+        status_code=status_code,
+        section=policy.section,
+        policy=held,
+        form=form or policy.as_form(held),
+        errors=errors or [],
+        **policy.choices(api),
+    )
+
+
+def _save(
+    request: Request,
+    user: PortalUser,
+    api: Api,
+    policy: _Policy,
+    body: dict[str, Any],
+    typed: dict[str, Any] | None = None,
+) -> Response:
+    """Set the policy; on a refusal, the page again with the service's reasons, what was `typed` kept and
+    nothing changed."""
     try:
-        put()
+        getattr(api, policy.service).put(policy.path, body)
     except UpstreamError as refused:
-        return again(refused.status, refused.messages)
+        return _page(request, api, policy, refused.status, refused.messages, typed or body)
     flash(request, _("Saved. Committees without rules of their own follow it from now on."))
-    return see_other(to)
+    return see_other(f"/d/{user.slug}/policies/{policy.section}")
 
 
 # hour rules and rounding (scheduling) ------------------------------------------------------------------------
 
 
-def _hours_page(
-    request: Request, api: ApiDep, status_code: int = 200, errors: list[str] | None = None, form: Any = None
-) -> Response:
-    policy = api.scheduling.get("/v1/hour-policy")
-    return render(
-        request,
-        "district/policy_hours.html",
-        status_code=status_code,
-        section="hours",
-        policy=policy,
-        presets=api.scheduling.get("/v1/rounding-presets"),
-        kinds=ACTIVITY_KINDS,
-        form=form or policy,
-        errors=errors or [],
-    )
-
-
 @router.get("/hours")
 def hour_policy(request: Request, user: AreaUser, api: ApiDep) -> Response:
-    return _hours_page(request, api)
+    return _page(request, api, HOURS)
 
 
 @router.post("/hours")
@@ -84,36 +123,15 @@ def set_hour_policy(
         "cancellation_cutoff_hours": as_number(cancellation_cutoff_hours),
         "check_in_opens_minutes": as_number(check_in_opens_minutes),
     }
-    return _saved(
-        request,
-        lambda: api.scheduling.put("/v1/hour-policy", body),
-        lambda status, errors: _hours_page(request, api, status, errors, body),
-        f"/d/{user.slug}/policies/hours",
-    )
+    return _save(request, user, api, HOURS, body)
 
 
 # star levels (evaluation) ----------------------------------------------------------------------------------
 
 
-def _stars_page(
-    request: Request, api: ApiDep, status_code: int = 200, errors: list[str] | None = None, form: Any = None
-) -> Response:
-    policy = api.evaluation.get("/v1/star-policy")
-    return render(
-        request,
-        "district/policy_stars.html",
-        status_code=status_code,
-        section="stars",
-        policy=policy,
-        stars=STARS,
-        form=form or policy,
-        errors=errors or [],
-    )
-
-
 @router.get("/stars")
 def star_policy(request: Request, user: AreaUser, api: ApiDep) -> Response:
-    return _stars_page(request, api)
+    return _page(request, api, STAR_LEVELS)
 
 
 @router.post("/stars")
@@ -128,37 +146,15 @@ def set_star_policy(
         "thresholds": [as_number(hours) for hours in thresholds],
         "tenure_months": [as_number(months or "0") for months in tenure_months],
     }
-    return _saved(
-        request,
-        lambda: api.evaluation.put("/v1/star-policy", body),
-        lambda status, errors: _stars_page(request, api, status, errors, body),
-        f"/d/{user.slug}/policies/stars",
-    )
+    return _save(request, user, api, STAR_LEVELS, body)
 
 
 # spot checks (evaluation) ----------------------------------------------------------------------------------
 
 
-def _audits_page(
-    request: Request, api: ApiDep, status_code: int = 200, errors: list[str] | None = None, form: Any = None
-) -> Response:
-    policy = api.evaluation.get("/v1/audit-policy")
-    shown = form or {**policy, "percent": round(policy["rate"] * 100, 1)}
-    return render(
-        request,
-        "district/policy_audits.html",
-        status_code=status_code,
-        section="audits",
-        policy=policy,
-        risks=RISKS,
-        form=shown,
-        errors=errors or [],
-    )
-
-
 @router.get("/audits")
 def audit_policy(request: Request, user: AreaUser, api: ApiDep) -> Response:
-    return _audits_page(request, api)
+    return _page(request, api, SPOT_CHECKS)
 
 
 @router.post("/audits")
@@ -181,36 +177,15 @@ def set_audit_policy(
         "min_count": as_number(min_count),
         "risk_weights": {risk: as_number(weight) for risk, weight in typed.items()},
     }
-    return _saved(
-        request,
-        lambda: api.evaluation.put("/v1/audit-policy", body),
-        lambda status, errors: _audits_page(request, api, status, errors, {**body, "percent": percent}),
-        f"/d/{user.slug}/policies/audits",
-    )
+    return _save(request, user, api, SPOT_CHECKS, body, {**body, "percent": percent})
 
 
 # evaluation score weights (evaluation) ---------------------------------------------------------------------
 
 
-def _scores_page(
-    request: Request, api: ApiDep, status_code: int = 200, errors: list[str] | None = None, form: Any = None
-) -> Response:
-    policy = api.evaluation.get("/v1/score-weights")
-    return render(
-        request,
-        "district/policy_scores.html",
-        status_code=status_code,
-        section="scores",
-        policy=policy,
-        components=COMPONENTS,
-        form=form or policy,
-        errors=errors or [],
-    )
-
-
 @router.get("/scores")
 def score_weights(request: Request, user: AreaUser, api: ApiDep) -> Response:
-    return _scores_page(request, api)
+    return _page(request, api, SCORE_WEIGHTS)
 
 
 @router.post("/scores")
@@ -233,9 +208,4 @@ def set_score_weights(
         "window_months": as_number(window_months),
         "target_hours": as_number(target_hours),
     }
-    return _saved(
-        request,
-        lambda: api.evaluation.put("/v1/score-weights", body),
-        lambda status, errors: _scores_page(request, api, status, errors, body),
-        f"/d/{user.slug}/policies/scores",
-    )
+    return _save(request, user, api, SCORE_WEIGHTS, body)

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from linli_portal.dependencies import ApiDep, AreaUser
 from linli_portal.i18n import gettext as _
 from linli_portal.months import month_label, months_back
-from linli_portal.templating import render
+from linli_portal.templating import pass_through, render
 from linli_shared.clock import Now, local_date
 
 router = APIRouter(prefix="/d/{slug}/reports")
@@ -67,12 +67,7 @@ def rollup_workbook(
     first: Annotated[str, Query(alias="from", max_length=7)] = "",
     last: Annotated[str, Query(alias="to", max_length=7)] = "",
 ) -> Response:
-    sheet = api.evaluation.download("/v1/reports/rollup.xlsx", **_range(now, first, last))
-    return Response(
-        sheet.content,
-        media_type=sheet.headers["content-type"],
-        headers={"content-disposition": sheet.headers.get("content-disposition", "attachment")},
-    )
+    return pass_through(api.evaluation.download("/v1/reports/rollup.xlsx", **_range(now, first, last)))
 
 
 def _grouped(rollup: dict[str, Any]) -> list[tuple[dict[str, Any] | None, list[dict[str, Any]]]]:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import PortalUser, flash
@@ -252,7 +253,7 @@ def _case_page(
 ) -> Response:
     found = api.roster.get(f"{CASES}/{case_id}")
     on_case = {m["volunteer_id"] for m in found["mediators"] if m["released_on"] is None}
-    mediators: dict[str, Any] = api.roster.get("/v1/volunteers", status="active", role="mediator", limit=200)
+    mediators = active_volunteers(api, role="mediator")
     return render(
         request,
         "mediation/case.html",
@@ -261,7 +262,7 @@ def _case_page(
         case=found,
         current=[m for m in found["mediators"] if m["released_on"] is None],
         released=[m for m in found["mediators"] if m["released_on"] is not None],
-        available=[v for v in mediators["items"] if v["id"] not in on_case],
+        available=[v for v in mediators if v["id"] not in on_case],
         outcomes=OUTCOMES,
         today=local_date(now).isoformat(),
         failed=failed,

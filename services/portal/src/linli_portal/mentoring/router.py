@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
@@ -18,12 +20,6 @@ from linli_shared.clock import Now, local_date
 router = portal_router(prefix="/t/{slug}/mentoring", tags=["mentoring"])
 
 STATES = ("open", "ended", "all")
-
-
-def active_volunteers(api: Api) -> list[dict[str, Any]]:
-    """Whom a pair can be made of: the committee's active volunteers (one page is a committee's size)."""
-    page: dict[str, Any] = api.roster.get("/v1/volunteers", status="active", limit=200)
-    return list(page["items"])
 
 
 @router.get("")
@@ -106,9 +102,7 @@ def end_pair(
     try:
         api.roster.post(f"/v1/mentor-pairs/{pair_id}/end", form)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        return _pair_page(request, user, api, pair_id, form, refused)
+        return _pair_page(request, user, api, pair_id, form, refusal_to_show(refused))
     flash(request, _("The mentor pair has ended."))
     return see_other(f"/t/{user.slug}/mentoring/{pair_id}")
 

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import volunteer_options
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import form_refusal
 from linli_portal.i18n import gettext as _
-from linli_portal.schedule.choices import volunteer_options
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
@@ -40,11 +41,6 @@ def project_body(name: str, description: str, owner_volunteer_id: str, goals: st
         "owner_volunteer_id": owner_volunteer_id or None,
         "goals": goal_lines(goals),
     }
-
-
-def form_refusal(refused: UpstreamError) -> int:
-    """A form naming a volunteer the service does not know is a mistake in the form, not a missing page."""
-    return 422 if refused.status == 404 else refused.status
 
 
 @router.get("")

@@ -13,6 +13,7 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_
 from linli_portal.sessions import PortalUser, flash
@@ -178,15 +179,13 @@ def nominate(
     try:
         made = api.evaluation.post("/v1/nominations", body)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         return _programme_page(
             request,
             api,
             now,
             programme_id,
             period,
-            status_code=refused.status,
+            status_code=refusal_to_show(refused).status,
             errors=refused.messages,
             form=body,
         )

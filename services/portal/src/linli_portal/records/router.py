@@ -5,18 +5,20 @@ correction requests (更正申请). Scheduling keeps the records; evaluation kee
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-import segno
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
-from markupsafe import Markup
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import query_string, refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_
+from linli_portal.qr import portal_link, qr_svg
 from linli_portal.sessions import PortalUser, flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
@@ -37,14 +39,58 @@ REQUEST_STATUSES = ("pending", "approved", "rejected")
 FormText = Annotated[str, Form(max_length=2000)]
 
 
-def _refused_status(refused: UpstreamError) -> int:
-    """A refusal shows the form again with the service's words; a 404 stays the not-found page."""
-    if refused.status == 404:
-        raise refused
-    return refused.status
+# the review queues: late entries (补录) and correction requests (更正申请) -------------------------------
 
 
-# late entries (补录) -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Queue:
+    """A queue of requests staff decide: `tab` names the page's tab and template, `path` its address."""
+
+    tab: str
+    path: str
+    #: the service's collection of the requests
+    collection: str
+    #: what the queue's page shows besides the requests, by the page of them
+    context: Callable[[Api, list[dict[str, Any]]], dict[str, Any]]
+    approved: str
+    rejected: str
+
+
+def _late_entry_names(api: Api, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "volunteers": _names(api.roster, "/v1/volunteers", {entry["volunteer_id"] for entry in entries}),
+        "activities": _names(api.scheduling, "/v1/activities", {entry["activity_id"] for entry in entries}),
+    }
+
+
+def _corrected_records(api: Api, corrections: list[dict[str, Any]]) -> dict[str, Any]:
+    # the record each request is about: who, what, and the hours it counts now
+    return {
+        "records": {
+            record_id: api.scheduling.get(f"/v1/service-records/{record_id}")
+            for record_id in {correction["record_id"] for correction in corrections}
+        }
+    }
+
+
+LATE_ENTRIES = _Queue(
+    "late_entries",
+    "late-entries",
+    "/v1/late-entries",
+    _late_entry_names,
+    N_("Late entry approved: its record is made and flagged for audit."),
+    N_("Late entry rejected."),
+)
+CORRECTIONS = _Queue(
+    "corrections",
+    "corrections",
+    "/v1/corrections",
+    _corrected_records,
+    N_("Correction granted: the record counts the requested hours."),
+    N_("Correction refused."),
+)
+RequestStatus = Annotated[str, Query(pattern="^(|pending|approved|rejected)$")]
+Cursor = Annotated[str | None, Query(max_length=400)]
 
 
 @router.get("/late-entries")
@@ -52,36 +98,47 @@ def late_entries(
     request: Request,
     user: CommitteeUser,
     api: ApiDep,
-    status: Annotated[str, Query(pattern="^(|pending|approved|rejected)$")] = "pending",
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    status: RequestStatus = "pending",
+    cursor: Cursor = None,
 ) -> Response:
-    return _late_entries_page(request, api, status, cursor)
+    return _queue_page(request, api, LATE_ENTRIES, status, cursor)
 
 
-def _late_entries_page(
+@router.get("/corrections")
+def corrections(
+    request: Request,
+    user: CommitteeUser,
+    api: ApiDep,
+    status: RequestStatus = "pending",
+    cursor: Cursor = None,
+) -> Response:
+    return _queue_page(request, api, CORRECTIONS, status, cursor)
+
+
+def _queue_page(
     request: Request,
     api: Api,
+    queue: _Queue,
     status: str,
     cursor: str | None,
     status_code: int = 200,
     errors: list[str] | None = None,
 ) -> Response:
-    page = api.scheduling.get("/v1/late-entries", status=status, cursor=cursor, limit=50)
-    entries = page["items"]
+    page = api.scheduling.get(queue.collection, status=status, cursor=cursor, limit=50)
     return render(
         request,
-        "records/late_entries.html",
+        f"records/{queue.tab}.html",
         status_code=status_code,
         section="records",
-        tab="late_entries",
+        tab=queue.tab,
+        queue_path=queue.path,
         page=page,
         status=status,
         statuses=REQUEST_STATUSES,
-        volunteers=_names(api.roster, "/v1/volunteers", {entry["volunteer_id"] for entry in entries}),
-        activities=_names(api.scheduling, "/v1/activities", {entry["activity_id"] for entry in entries}),
-        next_query=_query({"status": status, "cursor": page["next_cursor"]}),
+        next_query=query_string({"status": status, "cursor": page["next_cursor"]}),
         cursor=cursor,
         errors=errors,
+        **queue.context(api, page["items"]),
     )
 
 
@@ -96,25 +153,50 @@ def _names(service: Any, collection: str, ids: set[str]) -> dict[str, str]:
     return found
 
 
-@router.post("/late-entries/{late_entry_id}/decision")
+@router.post("/late-entries/{request_id}/decision")
 def decide_late_entry(
     request: Request,
     user: CommitteeUser,
     api: ApiDep,
-    late_entry_id: uuid.UUID,
+    request_id: uuid.UUID,
     approve: Annotated[bool, Form()],
     note: FormText = "",
 ) -> Response:
+    return _decide(request, user, api, LATE_ENTRIES, request_id, approve, note)
+
+
+@router.post("/corrections/{request_id}/decision")
+def decide_correction(
+    request: Request,
+    user: CommitteeUser,
+    api: ApiDep,
+    request_id: uuid.UUID,
+    approve: Annotated[bool, Form()],
+    note: FormText = "",
+) -> Response:
+    return _decide(request, user, api, CORRECTIONS, request_id, approve, note)
+
+
+def _decide(
+    request: Request,
+    user: PortalUser,
+    api: Api,
+    queue: _Queue,
+    request_id: uuid.UUID,
+    approve: bool,
+    note: str,
+) -> Response:
     try:
-        api.scheduling.post(f"/v1/late-entries/{late_entry_id}/decision", {"approve": approve, "note": note})
+        api.scheduling.post(f"{queue.collection}/{request_id}/decision", {"approve": approve, "note": note})
     except UpstreamError as refused:
         # four eyes: the filer's own entry is refused by the service, and the queue says why
-        return _late_entries_page(request, api, "pending", None, _refused_status(refused), refused.messages)
-    if approve:
-        flash(request, _("Late entry approved: its record is made and flagged for audit."))
-    else:
-        flash(request, _("Late entry rejected."))
-    return see_other(f"/t/{user.slug}/records/late-entries")
+        shown = refusal_to_show(refused)
+        return _queue_page(request, api, queue, "pending", None, shown.status, shown.messages)
+    flash(request, _(queue.approved if approve else queue.rejected))
+    return see_other(f"/t/{user.slug}/records/{queue.path}")
+
+
+# a late entry to file ----------------------------------------------------------------------------------
 
 
 @router.get("/late-entries/new")
@@ -138,7 +220,7 @@ def _late_entry_form(
         status_code=status_code,
         section="records",
         tab="new_late_entry",
-        volunteers=api.roster.get("/v1/volunteers", limit=200)["items"],
+        volunteers=active_volunteers(api),
         activities=api.scheduling.get("/v1/activities", limit=200)["items"],
         form=form,
         errors=errors,
@@ -175,7 +257,7 @@ def file_late_entry(
             "start": start.strftime("%H:%M"),
             "end": end.strftime("%H:%M"),
         }
-        return _late_entry_form(request, api, form, _refused_status(refused), refused.messages)
+        return _late_entry_form(request, api, form, refusal_to_show(refused).status, refused.messages)
     flash(request, _("Late entry filed; a colleague approves it."))
     return see_other(f"/t/{user.slug}/records/late-entries")
 
@@ -183,70 +265,6 @@ def file_late_entry(
 def _instant(day: date, wall_clock: time) -> str:
     """A time of day on a Shanghai day, as the UTC instant the services store."""
     return datetime.combine(day, wall_clock, tzinfo=SHANGHAI).astimezone(UTC).isoformat()
-
-
-# corrections (更正申请) -----------------------------------------------------------------------------------
-
-
-@router.get("/corrections")
-def corrections(
-    request: Request,
-    user: CommitteeUser,
-    api: ApiDep,
-    status: Annotated[str, Query(pattern="^(|pending|approved|rejected)$")] = "pending",
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
-) -> Response:
-    return _corrections_page(request, api, status, cursor)
-
-
-def _corrections_page(
-    request: Request,
-    api: Api,
-    status: str,
-    cursor: str | None,
-    status_code: int = 200,
-    errors: list[str] | None = None,
-) -> Response:
-    page = api.scheduling.get("/v1/corrections", status=status, cursor=cursor, limit=50)
-    # the record each request is about: who, what, and the hours it counts now
-    records = {
-        record_id: api.scheduling.get(f"/v1/service-records/{record_id}")
-        for record_id in {correction["record_id"] for correction in page["items"]}
-    }
-    return render(
-        request,
-        "records/corrections.html",
-        status_code=status_code,
-        section="records",
-        tab="corrections",
-        page=page,
-        records=records,
-        status=status,
-        statuses=REQUEST_STATUSES,
-        next_query=_query({"status": status, "cursor": page["next_cursor"]}),
-        cursor=cursor,
-        errors=errors,
-    )
-
-
-@router.post("/corrections/{correction_id}/decision")
-def decide_correction(
-    request: Request,
-    user: CommitteeUser,
-    api: ApiDep,
-    correction_id: uuid.UUID,
-    approve: Annotated[bool, Form()],
-    note: FormText = "",
-) -> Response:
-    try:
-        api.scheduling.post(f"/v1/corrections/{correction_id}/decision", {"approve": approve, "note": note})
-    except UpstreamError as refused:
-        return _corrections_page(request, api, "pending", None, _refused_status(refused), refused.messages)
-    if approve:
-        flash(request, _("Correction granted: the record counts the requested hours."))
-    else:
-        flash(request, _("Correction refused."))
-    return see_other(f"/t/{user.slug}/records/corrections")
 
 
 # service records ------------------------------------------------------------------------------------------
@@ -285,15 +303,10 @@ def records(
         flags=FLAGS,
         filters={key: value or "" for key, value in shown.items()},
         volunteer_id=volunteer_id,
-        first_query=_query({**shown, "volunteer_id": volunteer_id}),
-        next_query=_query({**shown, "volunteer_id": volunteer_id, "cursor": page["next_cursor"]}),
+        first_query=query_string({**shown, "volunteer_id": volunteer_id}),
+        next_query=query_string({**shown, "volunteer_id": volunteer_id, "cursor": page["next_cursor"]}),
         cursor=cursor,
     )
-
-
-def _query(params: dict[str, Any]) -> str:
-    """A page's filters as a query string, the empty ones left out."""
-    return urlencode({key: str(value) for key, value in params.items() if value not in (None, "")})
 
 
 @router.get("/{record_id}")
@@ -343,11 +356,8 @@ def _feedback_link(request: Request, given: dict[str, Any]) -> dict[str, Any]:
     """The resident's link opens the portal's rating page, whatever host the service named: the token is
     the credential, so the portal's own address is built around it."""
     token = given["url"].rsplit("/feedback/", 1)[-1]
-    url = f"{request.app.state.settings.public_url.rstrip('/')}/feedback/{token}"
-    qr = segno.make(url, error="m").svg_inline(
-        scale=4, border=2, omitsize=True, svgclass="qr", title=_("Rate this service")
-    )
-    return {"url": url, "expires_at": given["expires_at"], "qr": Markup(qr)}  # segno's own SVG markup
+    url = portal_link(request, f"/feedback/{token}")
+    return {"url": url, "expires_at": given["expires_at"], "qr": qr_svg(url, _("Rate this service"))}
 
 
 @router.post("/{record_id}/adjust")
@@ -359,25 +369,37 @@ def adjust(
     hours: Annotated[float, Form(ge=0, le=24, allow_inf_nan=False)],
     reason: FormText = "",
 ) -> Response:
-    try:
-        api.scheduling.post(
-            f"/v1/service-records/{record_id}/adjustments", {"hours": hours, "reason": reason}
-        )
-    except UpstreamError as refused:
-        form = {"hours": hours, "reason": reason}
-        return _record_page(request, user, api, record_id, _refused_status(refused), refused.messages, form)
-    flash(request, _("The hours were changed."))
-    return see_other(f"/t/{user.slug}/records/{record_id}")
+    body = {"hours": hours, "reason": reason}
+    return _change_record(
+        request, user, api, record_id, "adjustments", body, body, _("The hours were changed.")
+    )
 
 
 @router.post("/{record_id}/void")
 def void(
     request: Request, user: CommitteeUser, api: ApiDep, record_id: uuid.UUID, reason: FormText = ""
 ) -> Response:
+    done = _("The record was voided; its hours no longer count.")
+    return _change_record(
+        request, user, api, record_id, "void", {"reason": reason}, {"void_reason": reason}, done
+    )
+
+
+def _change_record(
+    request: Request,
+    user: PortalUser,
+    api: Api,
+    record_id: uuid.UUID,
+    action: str,
+    body: dict[str, Any],
+    form: dict[str, Any],
+    done: str,
+) -> Response:
+    """A change to a record's hours; a refusal shows on the record's page with what was typed kept."""
     try:
-        api.scheduling.post(f"/v1/service-records/{record_id}/void", {"reason": reason})
+        api.scheduling.post(f"/v1/service-records/{record_id}/{action}", body)
     except UpstreamError as refused:
-        form = {"void_reason": reason}
-        return _record_page(request, user, api, record_id, _refused_status(refused), refused.messages, form)
-    flash(request, _("The record was voided; its hours no longer count."))
+        shown = refusal_to_show(refused)
+        return _record_page(request, user, api, record_id, shown.status, shown.messages, form)
+    flash(request, done)
     return see_other(f"/t/{user.slug}/records/{record_id}")

@@ -12,6 +12,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.recruitment.common import (
     CANDIDATE_STATUSES,
@@ -239,9 +240,9 @@ def screen(
     except BadForm as bad:
         return _candidate_page(request, api, candidate_id, 400, [str(bad)], form)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        return _candidate_page(request, api, candidate_id, refused.status, refused.messages, form)
+        return _candidate_page(
+            request, api, candidate_id, refusal_to_show(refused).status, refused.messages, form
+        )
     flash(request, _("Screening recorded."))
     return see_other(f"/t/{user.slug}/recruitment/candidates/{candidate_id}")
 
@@ -260,10 +261,10 @@ def decide(
             f"/v1/recruitment/candidates/{candidate_id}/decision", {"decision": decision, "reason": reason}
         )
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         form = {"decision": decision, "reason": reason}
-        return _candidate_page(request, api, candidate_id, refused.status, refused.messages, form)
+        return _candidate_page(
+            request, api, candidate_id, refusal_to_show(refused).status, refused.messages, form
+        )
     flash(
         request,
         _("Accepted: the volunteer is registered.")

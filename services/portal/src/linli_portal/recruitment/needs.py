@@ -10,6 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.recruitment.common import MAX_PAGE, PREFIX, ROLE_KINDS, optional
 from linli_portal.sessions import flash
@@ -136,10 +137,8 @@ def edit_need(
     try:
         api.roster.patch(f"/v1/recruitment/needs/{need_id}", body)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         form = {**body, "headcount": headcount, "required_skill": required_skill}
-        return _need_page(request, api, need_id, refused.status, refused.messages, form)
+        return _need_page(request, api, need_id, refusal_to_show(refused).status, refused.messages, form)
     flash(request, _("Need saved."))
     return see_other(f"/t/{user.slug}/recruitment/needs/{need_id}")
 
@@ -155,8 +154,7 @@ def close_need(
     try:
         api.roster.post(f"/v1/recruitment/needs/{need_id}/close", {"reason": reason})
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        return _need_page(request, api, need_id, refused.status, refused.messages, {"close_reason": reason})
+        shown = refusal_to_show(refused)
+        return _need_page(request, api, need_id, shown.status, shown.messages, {"close_reason": reason})
     flash(request, _("Need closed."))
     return see_other(f"/t/{user.slug}/recruitment/needs/{need_id}")

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.recruitment.common import MAX_PAGE, PREFIX
 from linli_portal.sessions import PortalUser, flash
@@ -45,7 +47,7 @@ def _notices_page(
     promotable: list[dict[str, Any]] = []
     if user.writes:
         # who can be put up for backbone: active volunteers not backbone already
-        active = api.roster.get("/v1/volunteers", limit=MAX_PAGE)["items"]
+        active = active_volunteers(api)
         promotable = [volunteer for volunteer in active if volunteer["tier"] != "backbone"]
     return render(
         request,
@@ -112,9 +114,7 @@ def _notice_page(
 def _refused(
     request: Request, api: Api, notice_id: uuid.UUID, refused: UpstreamError, **form: str
 ) -> Response:
-    if refused.status == 404:
-        raise refused
-    return _notice_page(request, api, notice_id, refused.status, refused.messages, form)
+    return _notice_page(request, api, notice_id, refusal_to_show(refused).status, refused.messages, form)
 
 
 @router.post("/notices/{notice_id}/objections")

@@ -11,6 +11,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, PageNotFound, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.recruitment.common import PREFIX
 from linli_portal.sessions import flash
@@ -110,8 +111,8 @@ def record_acknowledgement(
     try:
         api.roster.post(f"/v1/rules/{document_id}/acknowledgements", body)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        return _version_page(request, api, document_id, refused.status, refused.messages, body)
+        return _version_page(
+            request, api, document_id, refusal_to_show(refused).status, refused.messages, body
+        )
     flash(request, _("Acknowledgement recorded."))
     return see_other(f"/t/{user.slug}/recruitment/rules/{document_id}")

@@ -16,7 +16,7 @@ from linli_portal.dependencies import ApiDep, CommitteeUser, portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.months import month_label, months_back
 from linli_portal.sessions import flash
-from linli_portal.templating import render, see_other
+from linli_portal.templating import pass_through, render, see_other
 from linli_shared.clock import Now, local_date
 
 router = portal_router(prefix="/t/{slug}/reports", tags=["reports"])
@@ -87,18 +87,9 @@ def monthly(request: Request, user: CommitteeUser, api: ApiDep, now: Now, month:
     )
 
 
-def _pass_through(file: Any) -> Response:
-    """A spreadsheet as evaluation made it: its type and its (Chinese) file name."""
-    return Response(
-        file.content,
-        media_type=file.headers["content-type"],
-        headers={"content-disposition": file.headers.get("content-disposition", "attachment")},
-    )
-
-
 @router.get("/monthly.xlsx")
 def monthly_xlsx(request: Request, user: CommitteeUser, api: ApiDep, month: Month) -> Response:
-    return _pass_through(api.evaluation.download("/v1/reports/committee-monthly.xlsx", month=month))
+    return pass_through(api.evaluation.download("/v1/reports/committee-monthly.xlsx", month=month))
 
 
 @router.get("/national-export.xlsx")
@@ -109,7 +100,7 @@ def national_xlsx(
     from_: Annotated[str, Query(alias="from", pattern=MONTH)],
     to: Annotated[str, Query(pattern=MONTH)],
 ) -> Response:
-    return _pass_through(
+    return pass_through(
         api.evaluation.download("/v1/reports/national-export.xlsx", **{"from": from_, "to": to})
     )
 
@@ -122,7 +113,7 @@ def national_csv(
     from_: Annotated[str, Query(alias="from", pattern=MONTH)],
     to: Annotated[str, Query(pattern=MONTH)],
 ) -> Response:
-    return _pass_through(
+    return pass_through(
         api.evaluation.download("/v1/reports/national-export.csv", **{"from": from_, "to": to})
     )
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
 
-import segno
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
-from markupsafe import Markup
 
+from linli_portal.choices import areas, names_by_id, volunteer_options
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import form_refusal
 from linli_portal.i18n import gettext as _
-from linli_portal.schedule.choices import areas, names_by_id, volunteer_options
+from linli_portal.qr import portal_link, qr_svg
 from linli_portal.schedule.planning import (
     ENDINGS,
     KINDS,
@@ -44,11 +43,6 @@ WAITING_REFRESH_SECONDS = 300
 
 Reason = Annotated[str, Form(max_length=1000)]
 DayField = Annotated[date, Form()]
-
-
-def form_refusal(refused: UpstreamError) -> int:
-    """A form naming something the service cannot find (a volunteer, an area) is a mistake in the form."""
-    return 422 if refused.status == 404 else refused.status
 
 
 def shifts_between(api: Api, first: date, last: date, **filters: Any) -> list[dict[str, Any]]:
@@ -475,16 +469,7 @@ def cancel_shift(
 
 def check_in_url(request: Request, code: str) -> str:
     """The portal's own check-in page, carrying the code: what a volunteer's phone opens when it scans."""
-    public_url = str(request.app.state.settings.public_url).rstrip("/")
-    return f"{public_url}/check-in?code={quote(code, safe='')}"
-
-
-def qr_svg(url: str, label: str) -> Markup:
-    """The code as inline SVG (no image request, nothing for the CSP to refuse), sized by its CSS class."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, svgclass="qr")
-    attributes = Markup(' data-check-in-url="{}" role="img" aria-label="{}"').format(url, label)
-    # segno's markup opens with `<svg `: the attributes go on the QR element itself, for screens and tests
-    return Markup(svg.replace("<svg", "<svg" + str(attributes), 1))
+    return portal_link(request, "/check-in", code=code)
 
 
 @router.get("/shifts/{shift_id}/qr")
@@ -503,7 +488,9 @@ def check_in_qr(
         url = check_in_url(request, code["code"])
         context.update(
             url=url,
-            svg=qr_svg(url, _("Check-in code")),
+            svg=qr_svg(
+                url, attributes={"data-check-in-url": url, "role": "img", "aria-label": _("Check-in code")}
+            ),
             refresh_seconds=code["refresh_after_seconds"],
             expires_at=code["expires_at"],
         )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from linli_portal.areas.choices import volunteer_choices
+from linli_portal.choices import volunteer_choices
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import PortalUser, flash

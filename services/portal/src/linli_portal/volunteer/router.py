@@ -12,9 +12,10 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from linli_portal.dependencies import ApiDep, VolunteerUser, portal_router
+from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
 from linli_portal.sessions import flash
-from linli_portal.templating import render, see_other
+from linli_portal.templating import pass_through, render, see_other
 from linli_portal.upstreams import UpstreamError
 from linli_shared.clock import Now, local_date
 
@@ -104,12 +105,10 @@ def check_in_or_out(
     try:
         visit = api.scheduling.post(f"/v1/me/{action}", {"code": code})
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         return render(
             request,
             "volunteer/scan.html",
-            status_code=refused.status,
+            status_code=refusal_to_show(refused).status,
             code=code,
             open_visit=None,
             errors=refused.messages,
@@ -146,12 +145,10 @@ def ask_for_correction(
             {"requested_hours": float(requested_hours), "reason": reason},
         )
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
         return render(
             request,
             "volunteer/records.html",
-            status_code=refused.status,
+            status_code=refusal_to_show(refused).status,
             page=api.scheduling.get("/v1/me/service-records"),
             corrections=api.scheduling.get("/v1/me/corrections"),
             errors=refused.messages,
@@ -169,9 +166,4 @@ def my_certificates(request: Request, user: VolunteerUser, api: ApiDep) -> Respo
 
 @router.get("/me/certificates/{certificate_id}.pdf")
 def my_certificate_pdf(certificate_id: str, user: VolunteerUser, api: ApiDep) -> Response:
-    pdf = api.evaluation.download(f"/v1/me/certificates/{certificate_id}.pdf")
-    return Response(
-        pdf.content,
-        media_type="application/pdf",
-        headers={"content-disposition": pdf.headers.get("content-disposition", "attachment")},
-    )
+    return pass_through(api.evaluation.download(f"/v1/me/certificates/{certificate_id}.pdf"))

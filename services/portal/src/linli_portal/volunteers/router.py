@@ -21,7 +21,7 @@ from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_, label
 from linli_portal.qr import invitation_link, qr_svg
 from linli_portal.sessions import PortalUser, flash
-from linli_portal.templating import render, see_other
+from linli_portal.templating import pass_through, render, see_other
 from linli_portal.upstreams import UpstreamError
 from linli_shared.clock import Now, local_date
 
@@ -127,12 +127,7 @@ def volunteers(
 
 @router.get("/export.xlsx")
 def export(user: CommitteeUser, api: ApiDep, filters: FiltersDep) -> Response:
-    sheet = api.roster.download("/v1/volunteers/export.xlsx", **filters.roster())
-    return Response(
-        sheet.content,
-        media_type=sheet.headers["content-type"],
-        headers={"content-disposition": sheet.headers.get("content-disposition", "attachment")},
-    )
+    return pass_through(api.roster.download("/v1/volunteers/export.xlsx", **filters.roster()))
 
 
 # registering one -----------------------------------------------------------------------------------------
