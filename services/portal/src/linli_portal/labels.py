@@ -68,12 +68,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "case_outcome": {"resolved": N_("Resolved"), "unresolved": N_("Unresolved"), "referred": N_("Referred")},
     "topic_status": {
-        "open": N_("Open"),
+        "open": N_("Awaiting discussion"),
         "in_discussion": N_("In discussion"),
         "decided": N_("Decided"),
         "closed": N_("Closed"),
     },
-    "action_status": {"open": N_("Open"), "done": N_("Done")},
+    "action_status": {"open": N_("Not done yet"), "done": N_("Done")},
     "qualification_status": {
         "active": N_("Valid"),
         "superseded": N_("Superseded"),
@@ -127,10 +127,10 @@ LABELS: dict[str, dict[str, str]] = {
         "national_default": N_("The national default"),
     },
     "audit_outcome": {
-        "open": N_("Open"),
+        "open": N_("Awaiting audit"),
         "confirmed": N_("Confirmed"),
         "adjusted": N_("Adjusted"),
-        "rejected": N_("Rejected"),
+        "rejected": N_("Hours rejected"),
     },
     "plan_status": {"committed": N_("Seed committed"), "drawn": N_("Drawn"), "completed": N_("Completed")},
     "nomination_status": {

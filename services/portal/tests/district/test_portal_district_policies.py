@@ -126,7 +126,7 @@ def test_score_weights_must_sum_to_one(browse, world, services, login):
 def test_award_programmes_defined_edited_with_their_version(browse, world, services, login):
     admin = browse("district_admin")
     path = f"/d/{world.district.slug}/awards"
-    assert "评选项目" in admin.get(path).text
+    assert "评优项目" in admin.get(path).text
     evaluation = services["evaluation"].client
     form = {
         "name": "最美志愿者",

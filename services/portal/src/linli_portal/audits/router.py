@@ -253,7 +253,11 @@ def reports(
         "datasets": [
             {"label": _("Confirmed"), "data": [p["confirmed"] for p in trend], "backgroundColor": "#1f6f43"},
             {"label": _("Adjusted"), "data": [p["adjusted"] for p in trend], "backgroundColor": "#8a5300"},
-            {"label": _("Rejected"), "data": [p["rejected"] for p in trend], "backgroundColor": "#a1221b"},
+            {
+                "label": _("Hours rejected"),
+                "data": [p["rejected"] for p in trend],
+                "backgroundColor": "#a1221b",
+            },
         ],
         "options": {"scales": {"x": {"stacked": True}, "y": {"stacked": True}}},
     }
