@@ -4,16 +4,17 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from linli_shared.clock import shanghai_today
 from linli_shared.problems import PROBLEM_JSON
 
 OVERSIZE = "长" * 5000
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (shanghai_today() + timedelta(days=1)).isoformat()
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
+
+from linli_shared.clock import shanghai_today
 
 
 def register(roster_client, headers, name: str) -> str:
@@ -140,7 +142,7 @@ def test_bad_input_writes_nothing(roster_client, login, sync_directory):
     assert roster_client.get("/v1/mentor-pairs?state=all", headers=admin).json()["items"] == []
 
     pair = pair_up(roster_client, admin, mentor, mentee).json()
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (shanghai_today() + timedelta(days=1)).isoformat()
     for body in (
         {"ended_on": tomorrow, "reason": "未来"},
         {"ended_on": "2025-10-01", "reason": ""},

@@ -1,6 +1,6 @@
 """Bad input, other committees' ids, and the event contracts of recruitment."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -9,6 +9,7 @@ from linli_roster.events.recruitment import RECRUITMENT_EVENTS
 from linli_roster.events.types import ALL_EVENTS
 from linli_roster.protection import IdNumberCipher
 from linli_roster.recruitment.tasks import apply_due_notices
+from linli_shared.clock import shanghai_today
 from linli_shared.events.schemas import load_schema, stale_schemas
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "linli_roster" / "events" / "schemas"
@@ -216,7 +217,7 @@ def test_every_recruitment_event_matches_its_committed_schema(recruit):
             recruit.database,
             world.committee.id,
             world.committee.path,
-            date.today() + timedelta(days=1),
+            shanghai_today() + timedelta(days=1),
             IdNumberCipher(recruit.settings.id_number_keys),
         )
         == 1

@@ -1,6 +1,6 @@
 """需求识别 and candidates: needs, the four channels, decisions, acceptance registering the volunteer."""
 
-from datetime import date
+from linli_shared.clock import shanghai_today
 
 
 def test_need_lifecycle(recruit):
@@ -143,7 +143,7 @@ def test_accepting_registers_the_volunteer_and_fills_the_need(recruit):
     volunteer = client.get(f"/v1/volunteers/{body['volunteer_id']}", headers=admin).json()
     assert (volunteer["name"], volunteer["phone"]) == ("陈联荐", chosen["phone"])
     assert volunteer["channel"] == "residents_recommended", "the channel is carried over"
-    assert volunteer["joined_on"] == date.today().isoformat()
+    assert volunteer["joined_on"] == shanghai_today().isoformat()
     assert volunteer["tier"] == "volunteer"
 
     filled = client.get(f"/v1/recruitment/needs/{need['id']}", headers=staff).json()

@@ -1,11 +1,12 @@
 """公示 for promotion to backbone: objections, rulings, withdrawal, and the job that makes notices effective."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from linli_roster.protection import IdNumberCipher
 from linli_roster.recruitment.tasks import apply_due_notices
+from linli_shared.clock import shanghai_today
 
-TODAY = date.today()
+TODAY = shanghai_today()
 
 
 def run(recruit, today):

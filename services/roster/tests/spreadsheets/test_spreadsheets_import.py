@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from linli_roster.database import messaging
+from linli_shared.clock import shanghai_today
 from linli_shared.events.schemas import load_schema
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,7 +131,7 @@ def test_dry_run_previews_every_row_and_writes_nothing(
     admin = login("tenant_admin")
     building_id = building(roster_client, admin, "3号楼")
     phones = [phone() for _ in range(3)]
-    future = date.today() + timedelta(days=30)
+    future = shanghai_today() + timedelta(days=30)
     bad = [
         [4, "赵六", "12345", None, None, None, None, date(2020, 1, 1), None, None],
         [

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from linli_roster.database import messaging
 from linli_roster.events.consumers import HANDLERS
 from linli_roster.training.consumers import TRAINING_ATTENDED, record_training
+from linli_shared.clock import shanghai_today
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.events.schemas import load_schema, stale_schemas
 
@@ -185,7 +186,7 @@ def test_a_session_on_the_roster_hosts_today_or_a_shanghai_day_ahead_of_it_count
     admin = login("tenant_admin")
     course = create_course(roster_client, admin, "垃圾分类")
     volunteer = register(roster_client, admin, "赵大姐")
-    today = date.today()
+    today = shanghai_today()
 
     assert deliver(roster_database, training_attended(world, course, volunteer, today)).handled
     assert deliver(

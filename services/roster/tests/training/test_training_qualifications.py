@@ -4,7 +4,9 @@ import random
 import uuid
 from datetime import date, timedelta
 
-TODAY = date.today()
+from linli_shared.clock import shanghai_today
+
+TODAY = shanghai_today()
 
 
 def register(roster_client, headers, name: str) -> str:

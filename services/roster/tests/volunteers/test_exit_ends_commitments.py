@@ -2,7 +2,8 @@
 keeps each as history."""
 
 import random
-from datetime import date
+
+from linli_shared.clock import shanghai_today
 
 
 def register(roster_client, headers, name: str) -> str:
@@ -80,7 +81,7 @@ def test_exit_ends_pairs_memberships_and_case_assignments(roster_client, login, 
         )
     )
 
-    today = date.today().isoformat()
+    today = shanghai_today().isoformat()
     assert ok(roster_client.get(f"/v1/mentor-pairs/{pair['id']}", headers=admin))["ended_on"] == today
     members = ok(roster_client.get(f"/v1/deliberation-groups/{group['id']}", headers=admin))["members"]
     assert [(member["volunteer_id"], member["left_on"]) for member in members] == [(leaving, today)]

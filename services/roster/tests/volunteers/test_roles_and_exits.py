@@ -1,9 +1,8 @@
 """Stacked roles (多重身份叠加) with a scope and a term; ending a role; exits and re-joining keep history."""
 
-from datetime import date
-
 import pytest
 
+from linli_shared.clock import shanghai_today
 from linli_shared.problems import PROBLEM_JSON
 
 
@@ -164,7 +163,7 @@ def test_exit_ends_roles_hides_the_person_and_rejoin_brings_them_back(roster_cli
     assert exited.status_code == 200, exited.text
     assert exited.json()["status"] == "exited"
     assert all(role["ended_reason"] == "exit: dismissed" for role in exited.json()["roles"])
-    assert all(role["ends_on"] == date.today().isoformat() for role in exited.json()["roles"])
+    assert all(role["ends_on"] == shanghai_today().isoformat() for role in exited.json()["roles"])
 
     def ids(**params):
         return [
@@ -228,5 +227,5 @@ def test_an_exit_does_not_rewrite_a_term_that_already_ran_out(roster_client, sta
     terms = {role["role"]: (role["ends_on"], role["ended_reason"]) for role in exited["roles"]}
     assert terms == {
         "party_group_leader": ("2024-12-31", None),
-        "mediator": (date.today().isoformat(), "exit: voluntary"),
+        "mediator": (shanghai_today().isoformat(), "exit: voluntary"),
     }

@@ -1,7 +1,9 @@
 """The roster list filters by a qualification held today (e.g. who may take a first-aid shift)."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
+
+from linli_shared.clock import shanghai_today
 
 
 def register(roster_client, headers, name: str) -> str:
@@ -30,8 +32,8 @@ def test_only_holders_of_a_valid_qualification_are_listed(roster_client, login, 
     holder, lapsed, untrained = (
         register(roster_client, admin, name) for name in ("持证者", "过期者", "未培训")
     )
-    recent = (date.today() - timedelta(days=30)).isoformat()
-    old = (date.today() - timedelta(days=800)).isoformat()
+    recent = (shanghai_today() - timedelta(days=30)).isoformat()
+    old = (shanghai_today() - timedelta(days=800)).isoformat()
     for volunteer, day in ((holder, recent), (lapsed, old)):
         response = roster_client.post(
             f"/v1/courses/{course['id']}/completions",

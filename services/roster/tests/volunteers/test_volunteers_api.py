@@ -1,12 +1,13 @@
 """Volunteers through HTTP on the real database: register, update, list (cursor, filters, search), get,
 history, tier changes, phone uniqueness, and what each role sees of phones and ID numbers."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from linli_shared.clock import shanghai_today
 from linli_shared.problems import PROBLEM_JSON
 
 ID_NUMBER = "31011619800101123X"
@@ -205,7 +206,7 @@ def test_filters_by_tier_role_area_and_status(roster_client, admin):
 
 def test_a_role_with_a_future_term_end_is_still_held(roster_client, admin):
     person = register(roster_client, admin, "甲", "13800000001")
-    ends = (date.today() + timedelta(days=365)).isoformat()
+    ends = (shanghai_today() + timedelta(days=365)).isoformat()
     response = roster_client.post(
         f"/v1/volunteers/{person['id']}/roles",
         json={"role": "mediator", "starts_on": "2025-01-01", "ends_on": ends},
