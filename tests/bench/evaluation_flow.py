@@ -12,7 +12,6 @@ the same records by a plain random key, and `draw_plan` end to end for a sample 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -34,7 +33,8 @@ import psycopg
 import redis
 from celery import Celery
 from celery.exceptions import SecurityWarning
-from sqlalchemy import select, text
+from districts import deliver_tenant_events, make_district
+from sqlalchemy import text
 
 from linli_evaluation.audits.draw import Candidate, Rules, draw
 from linli_evaluation.audits.tasks import commit_plan, draw_plan
@@ -44,15 +44,9 @@ from linli_evaluation.events.consumers import CONSUMED_TOPICS, HANDLERS
 from linli_evaluation.facts import contracts
 from linli_evaluation.ledger.tallying import apply_pending, reconcile
 from linli_evaluation.worker import create_worker
-from linli_identity.audit.service import Actor
-from linli_identity.database import messaging as identity_messaging
-from linli_identity.seed import PLATFORM
-from linli_identity.tenants.schemas import TenantCreate
-from linli_identity.tenants.service import TenantService
 from linli_scheduling.events import types as scheduling_events
 from linli_shared.clock import SHANGHAI, local_date
 from linli_shared.db import Database
-from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.events.envelope import CloudEvent, make_event
 from linli_shared.events.kafka import ensure_topics, make_producer, qualified
 from linli_shared.events.processes import run_consumer
@@ -125,35 +119,10 @@ def measure(
 def load_district(identity: Database, database: Database) -> tuple[str, list[Committee]]:
     """Committees made in identity, known to evaluation through its consumer of identity's tenant events."""
     suffix = uuid.uuid4().hex[:6]
-    with identity.transaction(PLATFORM) as session:
-        tenants = TenantService(session, Actor(PLATFORM))
-        district = tenants.create_district("评估压测区", f"eval-d-{suffix}")
-        nodes = []
-        for town_number in range(TOWNS):
-            town = tenants.create_child(
-                TenantCreate(parent_id=district.id, name=f"镇{town_number}", slug=f"e-{suffix}-{town_number}")
-            )
-            for n in range(COMMITTEES // TOWNS):
-                nodes.append(
-                    tenants.create_child(
-                        TenantCreate(
-                            parent_id=town.id, name=f"居民区{n}", slug=f"e-{suffix}-{town_number}-{n}"
-                        )
-                    )
-                )
-    outbox = identity_messaging.outbox
-    with identity.transaction() as session:
-        events = session.scalars(
-            select(outbox.c.event)
-            .where(
-                outbox.c.topic == "identity.tenants",
-                outbox.c.event["tenantpath"].astext.startswith(district.path),
-            )
-            .order_by(outbox.c.id)
-        ).all()
-    runner = ConsumerRunner("linli-evaluation", database, messaging, HANDLERS, None, "unused")
-    for event in events:
-        assert runner.handle("identity.tenants", json.dumps(event).encode(), []).handled
+    district, nodes = make_district(
+        identity, "评估压测区", f"eval-d-{suffix}", f"e-{suffix}", TOWNS, COMMITTEES
+    )
+    deliver_tenant_events(identity, database, district.path, "linli-evaluation", messaging, HANDLERS)
     return district.path, [Committee(node.id, node.path) for node in nodes]
 
 

@@ -27,13 +27,9 @@ from queue import Empty, SimpleQueue
 from typing import Any
 
 import psycopg
+from districts import deliver_tenant_events, make_district
 from sqlalchemy import func, insert, select, text
 
-from linli_identity.audit.service import Actor
-from linli_identity.database import messaging as identity_messaging
-from linli_identity.seed import PLATFORM
-from linli_identity.tenants.schemas import TenantCreate
-from linli_identity.tenants.service import TenantService
 from linli_scheduling.activities.models import Activity, Shift
 from linli_scheduling.attendance.schemas import LeaderConfirmation
 from linli_scheduling.attendance.service import AttendanceService
@@ -47,7 +43,6 @@ from linli_scheduling.signups.schemas import SignupAssign
 from linli_scheduling.signups.service import SignupService
 from linli_shared.clock import SHANGHAI, local_date
 from linli_shared.db import Database
-from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.events.kafka import ensure_topics, make_consumer, make_producer, qualified
 from linli_shared.events.processes import create_topics
 from linli_shared.events.relay import OutboxRelay
@@ -178,23 +173,10 @@ def load_district(identity: Database, database: Database, owner_url: str) -> tup
     """Committees made in identity, known to scheduling through its consumer of identity's tenant events;
     their volunteers and a year of shifts loaded in bulk; statistics gathered by the tables' owner."""
     suffix = uuid.uuid4().hex[:6]
-    with identity.transaction(PLATFORM) as session:
-        tenants = TenantService(session, Actor(PLATFORM))
-        district = tenants.create_district("排班压测区", f"sched-d-{suffix}")
-        nodes = []
-        for town_number in range(TOWNS):
-            town = tenants.create_child(
-                TenantCreate(parent_id=district.id, name=f"镇{town_number}", slug=f"s-{suffix}-{town_number}")
-            )
-            for n in range(COMMITTEES // TOWNS):
-                nodes.append(
-                    tenants.create_child(
-                        TenantCreate(
-                            parent_id=town.id, name=f"居民区{n}", slug=f"s-{suffix}-{town_number}-{n}"
-                        )
-                    )
-                )
-    deliver_tenant_events(identity, database, district.path)
+    district, nodes = make_district(
+        identity, "排班压测区", f"sched-d-{suffix}", f"s-{suffix}", TOWNS, COMMITTEES
+    )
+    deliver_tenant_events(identity, database, district.path, "linli-scheduling", messaging, HANDLERS)
 
     first_monday = local_date(datetime.now(UTC)) + timedelta(days=7)
     first_monday -= timedelta(days=first_monday.weekday())
@@ -273,24 +255,6 @@ def load_district(identity: Database, database: Database, owner_url: str) -> tup
         owner.execute("create table bench_floor (id bigint generated always as identity primary key)")
         owner.execute("analyze")
     return district.path, committees
-
-
-def deliver_tenant_events(identity: Database, database: Database, district_path: str) -> None:
-    """Identity's tenant events of the district, handled by the scheduling consumer as Kafka would deliver
-    them: the committees become known (and writable) to scheduling."""
-    outbox = identity_messaging.outbox
-    with identity.transaction() as session:
-        rows = session.scalars(
-            select(outbox.c.event)
-            .where(
-                outbox.c.topic == "identity.tenants",
-                outbox.c.event["tenantpath"].astext.startswith(district_path),
-            )
-            .order_by(outbox.c.id)
-        ).all()
-    runner = ConsumerRunner("linli-scheduling", database, messaging, HANDLERS, None, "unused")
-    for event in rows:
-        assert runner.handle("identity.tenants", json.dumps(event).encode(), []).handled
 
 
 # sign-ups -----------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from linli_evaluation.audits.models import AuditPlan, AuditTask, Outcome
 from linli_evaluation.database import messaging
-from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
 from linli_shared.clock import SHANGHAI
 from linli_shared.tenancy import Role, TenantContext
@@ -118,27 +117,6 @@ def serve(record, evaluation_database) -> Serve:
         record_id = record(tenant, volunteer_id, hours=hours, on=on, late_entry=not verified)
         apply_pending(evaluation_database, tenant.id, tenant.path, TODAY)
         return record_id
-
-    return add
-
-
-@pytest.fixture
-def rate(evaluation_database) -> Callable[..., None]:
-    """`rate(tenant, record_id, volunteer_id, score)`: a resident's rating of the record."""
-
-    def add(tenant, record_id: uuid.UUID, volunteer_id: uuid.UUID, score: int) -> None:
-        with evaluation_database.transaction(service_context(tenant)) as session:
-            session.add(
-                Rating(
-                    tenant_id=tenant.id,
-                    record_id=record_id,
-                    tenant_path=tenant.path,
-                    volunteer_id=volunteer_id,
-                    score=score,
-                    comment="",
-                    client_hash="0" * 64,
-                )
-            )
 
     return add
 

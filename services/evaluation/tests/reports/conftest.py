@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from linli_evaluation.audits.models import AuditPlan, AuditTask, Outcome
 from linli_evaluation.database import EvaluationBase, messaging
 from linli_evaluation.events.consumers import HANDLERS
-from linli_evaluation.feedback.models import Rating
 from linli_evaluation.ledger.tallying import apply_pending
 from linli_evaluation.reports.consumers import HANDLERS as REPORT_HANDLERS
 from linli_shared.events.consumer import ConsumerRunner
@@ -117,26 +116,6 @@ def project(project_runner) -> Callable[..., uuid.UUID]:
         return project_id
 
     return announce
-
-
-@pytest.fixture
-def rate(evaluation_database) -> Callable[..., None]:
-    """`rate(tenant, record_id, volunteer_id, score)`: a resident's rating, as the feedback page stores it."""
-
-    def add(tenant, record_id: uuid.UUID, volunteer_id: uuid.UUID, score: int) -> None:
-        with evaluation_database.transaction(service_context(tenant)) as session:
-            session.add(
-                Rating(
-                    tenant_id=tenant.id,
-                    record_id=record_id,
-                    tenant_path=tenant.path,
-                    volunteer_id=volunteer_id,
-                    score=score,
-                    client_hash="0" * 64,
-                )
-            )
-
-    return add
 
 
 @pytest.fixture
