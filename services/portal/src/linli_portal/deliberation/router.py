@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from linli_portal.choices import active_volunteers
+from linli_portal.choices import active_volunteers, areas
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
@@ -45,7 +46,7 @@ Id = Annotated[str, Form(max_length=40)]
 
 @router.get("")
 def groups(request: Request, user: CommitteeUser, api: ApiDep, now: Now) -> Response:
-    return _groups_page(request, user, api, now, {"name": "", "purpose": ""})
+    return _groups_page(request, api, now, {"name": "", "purpose": ""})
 
 
 @router.post("")
@@ -61,16 +62,15 @@ def create_group(
     try:
         made = api.roster.post(GROUPS, form)
     except UpstreamError as refused:
-        return _groups_page(request, user, api, now, form, refusal_to_show(refused))
+        return _groups_page(request, api, now, form, refusal_to_show(refused))
     flash(request, _("The deliberation group is set up."))
     return see_other(f"/t/{user.slug}/deliberation/{made['id']}")
 
 
 def _groups_page(
     request: Request,
-    user: PortalUser,
     api: Api,
-    now: Any,
+    now: datetime,
     form: dict[str, str],
     refused: UpstreamError | None = None,
 ) -> Response:
@@ -203,7 +203,7 @@ def _change_group(
     request: Request,
     user: PortalUser,
     api: Api,
-    now: Any,
+    now: datetime,
     group_id: uuid.UUID,
     failed: str,
     form: dict[str, str],
@@ -223,7 +223,7 @@ def _change_group(
 def _group_page(
     request: Request,
     api: Api,
-    now: Any,
+    now: datetime,
     group_id: uuid.UUID,
     failed: str = "",
     form: dict[str, str] | None = None,
@@ -248,7 +248,7 @@ def _group_page(
         meetings=api.roster.get(f"{GROUPS}/{group_id}/meetings"),
         open_actions=api.roster.get("/v1/deliberation-actions", group_id=str(group_id), status="open"),
         candidates=[v for v in active_volunteers(api) if v["id"] not in member_ids],
-        buildings=[a for a in api.roster.get("/v1/areas") if a["kind"] == "building" and a["active"]],
+        buildings=[area for area in areas(api) if area["kind"] == "building"],
         today=local_date(now).isoformat(),
         failed=failed,
         form=form or {},
@@ -379,7 +379,7 @@ def _change_topic(
     request: Request,
     user: PortalUser,
     api: Api,
-    now: Any,
+    now: datetime,
     group_id: uuid.UUID,
     topic_id: uuid.UUID,
     failed: str,
@@ -399,7 +399,7 @@ def _change_topic(
 def _topic_page(
     request: Request,
     api: Api,
-    now: Any,
+    now: datetime,
     group_id: uuid.UUID,
     topic_id: uuid.UUID,
     failed: str = "",

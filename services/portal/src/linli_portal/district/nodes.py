@@ -26,7 +26,6 @@ CHILD_KIND = {"district": "town", "town": "committee"}
 
 def _list_page(
     request: Request,
-    user: PortalUser,
     api: Api,
     status_code: int = 200,
     errors: list[str] | None = None,
@@ -53,7 +52,7 @@ def _list_page(
 
 @router.get("")
 def committees(request: Request, user: AreaUser, api: ApiDep) -> Response:
-    return _list_page(request, user, api)
+    return _list_page(request, api)
 
 
 @router.post("")
@@ -70,7 +69,7 @@ def add_node(
     try:
         made = api.identity.post("/v1/tenants", form)
     except UpstreamError as refused:
-        return _list_page(request, user, api, refused.status, refused.messages, form)
+        return _list_page(request, api, refused.status, refused.messages, form)
     flash(request, _("Added. Now invite its admin with a one-time link."))
     return see_other(f"/d/{user.slug}/committees/{made['id']}")
 
@@ -86,7 +85,6 @@ def _node(api: Api, user: PortalUser, tenant_id: uuid.UUID) -> dict[str, Any]:
 
 def _node_page(
     request: Request,
-    user: PortalUser,
     api: Api,
     node: dict[str, Any],
     status_code: int = 200,
@@ -111,7 +109,7 @@ def _node_page(
 
 @router.get("/{tenant_id}")
 def node_page(request: Request, user: AreaUser, api: ApiDep, tenant_id: uuid.UUID) -> Response:
-    return _node_page(request, user, api, _node(api, user, tenant_id))
+    return _node_page(request, api, _node(api, user, tenant_id))
 
 
 @router.post("/{tenant_id}/invitations")
@@ -129,7 +127,7 @@ def invite_admin(
     try:
         issued = api.identity.post(f"/v1/tenants/{node['id']}/invitations", body)
     except UpstreamError as refused:
-        return _node_page(request, user, api, node, refused.status, refused.messages, form)
+        return _node_page(request, api, node, refused.status, refused.messages, form)
     # the link opens the portal's own acceptance page; identity's token is shown once and never stored here
     link = invitation_link(request, issued["token"])
     return render(
@@ -156,7 +154,7 @@ def rename(
     try:
         api.identity.patch(f"/v1/tenants/{node['id']}", {"name": name})
     except UpstreamError as refused:
-        return _node_page(request, user, api, node, refused.status, refused.messages, {"name": name})
+        return _node_page(request, api, node, refused.status, refused.messages, {"name": name})
     flash(request, _("Renamed."))
     return see_other(f"/d/{user.slug}/committees/{node['id']}")
 
@@ -173,6 +171,6 @@ def deactivate(
     try:
         api.identity.post(f"/v1/tenants/{node['id']}/deactivate", {"reason": reason})
     except UpstreamError as refused:
-        return _node_page(request, user, api, node, refused.status, refused.messages, {"reason": reason})
+        return _node_page(request, api, node, refused.status, refused.messages, {"reason": reason})
     flash(request, _("Deactivated. Its history stays."))
     return see_other(f"/d/{user.slug}/committees")

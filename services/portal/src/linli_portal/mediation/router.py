@@ -7,6 +7,7 @@ none, is the not-found page."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Request
@@ -43,11 +44,7 @@ def _restricted_or_raise(request: Request, refused: UpstreamError) -> Response:
 
 def _shown(request: Request, refused: UpstreamError) -> Response | None:
     """A refusal as its page: restricted for 403, not found for 404; None when a form should show it."""
-    if refused.status == 403:
-        return _restricted(request)
-    if refused.status == 404:
-        raise refused
-    return None
+    return _restricted_or_raise(request, refused) if refused.status in (403, 404) else None
 
 
 @router.get("")
@@ -221,7 +218,7 @@ def _change(
     request: Request,
     user: PortalUser,
     api: Api,
-    now: Any,
+    now: datetime,
     case_id: uuid.UUID,
     path: str,
     body: dict[str, Any],
@@ -245,7 +242,7 @@ def _change(
 def _case_page(
     request: Request,
     api: Api,
-    now: Any,
+    now: datetime,
     case_id: uuid.UUID,
     failed: str = "",
     form: dict[str, str] | None = None,

@@ -12,7 +12,7 @@ from linli_portal.choices import active_volunteers
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.forms import refusal_to_show
 from linli_portal.i18n import gettext as _
-from linli_portal.sessions import PortalUser, flash
+from linli_portal.sessions import flash
 from linli_portal.templating import render, see_other
 from linli_portal.upstreams import UpstreamError
 from linli_shared.clock import Now, local_date
@@ -86,7 +86,7 @@ def _pair_form(
 
 @router.get("/{pair_id}")
 def pair(request: Request, user: CommitteeUser, api: ApiDep, pair_id: uuid.UUID, now: Now) -> Response:
-    return _pair_page(request, user, api, pair_id, {"ended_on": local_date(now).isoformat(), "reason": ""})
+    return _pair_page(request, api, pair_id, {"ended_on": local_date(now).isoformat(), "reason": ""})
 
 
 @router.post("/{pair_id}/end")
@@ -102,14 +102,13 @@ def end_pair(
     try:
         api.roster.post(f"/v1/mentor-pairs/{pair_id}/end", form)
     except UpstreamError as refused:
-        return _pair_page(request, user, api, pair_id, form, refusal_to_show(refused))
+        return _pair_page(request, api, pair_id, form, refusal_to_show(refused))
     flash(request, _("The mentor pair has ended."))
     return see_other(f"/t/{user.slug}/mentoring/{pair_id}")
 
 
 def _pair_page(
     request: Request,
-    user: PortalUser,
     api: Api,
     pair_id: uuid.UUID,
     form: dict[str, str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from linli_portal.choices import CHOICES_LIMIT
 from linli_portal.dependencies import Api
 
 #: every recruitment page's path starts here (the rules included: they are part of onboarding)
@@ -20,8 +21,8 @@ ROLE_KINDS = (
     "deliberation_member",
     "mediator",
 )
-#: the roster's page size limit: one page is the whole list for a committee's recruitment
-MAX_PAGE = 200
+#: the roster's largest page: one page is the whole list for a committee's recruitment
+MAX_PAGE = CHOICES_LIMIT
 
 
 class BadForm(ValueError):
