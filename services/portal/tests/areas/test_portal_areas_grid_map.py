@@ -5,16 +5,6 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def _volunteer(roster, headers, name: str, phone: str) -> dict:
-    response = roster.post(
-        "/v1/volunteers",
-        json={"name": name, "phone": phone, "joined_on": "2025-01-10", "channel": "self_recommended"},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def _area(roster, headers, kind: str, name: str, parent_id=None, responsible_id=None) -> dict:
     body = {"kind": kind, "name": name, "parent_id": parent_id, "responsible_volunteer_id": responsible_id}
     response = roster.post("/v1/areas", json=body, headers=headers)
@@ -23,11 +13,11 @@ def _area(roster, headers, kind: str, name: str, parent_id=None, responsible_id=
 
 
 @pytest.fixture
-def grid_map(services, login, committee):
+def grid_map(services, login, committee, enrol):
     """一网格 (王芳 responsible) → 一号微网格 (nobody) → 3号楼 (nobody)."""
     roster, admin = services["roster"].client, login("tenant_admin")
-    wang = _volunteer(roster, admin, "王芳", "13800001111")
-    grid = _area(roster, admin, "grid", "一网格", responsible_id=wang["id"])
+    wang = enrol("王芳")
+    grid = _area(roster, admin, "grid", "一网格", responsible_id=wang)
     micro = _area(roster, admin, "micro_grid", "一号微网格", parent_id=grid["id"])
     building = _area(roster, admin, "building", "3号楼", parent_id=micro["id"])
     return {"wang": wang, "grid": grid, "micro": micro, "building": building}
@@ -96,18 +86,18 @@ def test_an_auditor_cannot_add_an_area(browse, committee, grid_map, services, lo
 
 
 def test_admin_names_a_responsible_person_and_renames_a_building(
-    browse, committee, grid_map, services, login
+    browse, committee, grid_map, services, login, enrol
 ):
     admin = browse("tenant_admin")
     roster, headers = services["roster"].client, login("tenant_admin")
-    li = _volunteer(roster, headers, "李强", "13800002222")
+    li = enrol("李强")
     path = f"/t/{committee.slug}/areas/{grid_map['building']['id']}"
     page = admin.get(path)
     assert page.status_code == 200
     assert "改名或更换责任人" in page.text
     assert "李强" in page.text
     assert "一号微网格" in page.text
-    response = admin.post(path, data={"name": "3号楼(东)", "responsible_volunteer_id": li["id"]})
+    response = admin.post(path, data={"name": "3号楼(东)", "responsible_volunteer_id": li})
     assert response.status_code == 303, response.text
     building = next(area for area in _areas(services, login) if area["id"] == grid_map["building"]["id"])
     assert building["name"] == "3号楼(东)"
@@ -119,7 +109,7 @@ def test_admin_names_a_responsible_person_and_renames_a_building(
 def test_a_volunteer_search_keeps_the_current_responsible_person_on_offer(browse, committee, grid_map):
     page = browse("staff").get(f"/t/{committee.slug}/areas/{grid_map['grid']['id']}?q=没有这个人")
     assert page.status_code == 200
-    assert f'value="{grid_map["wang"]["id"]}" selected' in page.text
+    assert f'value="{grid_map["wang"]}" selected' in page.text
 
 
 def test_an_unknown_responsible_person_is_refused_and_nothing_changes(
@@ -131,7 +121,7 @@ def test_an_unknown_responsible_person_is_refused_and_nothing_changes(
     )
     assert 400 <= response.status_code < 500
     grid = next(area for area in _areas(services, login) if area["id"] == grid_map["grid"]["id"])
-    assert grid["responsible_volunteer_id"] == grid_map["wang"]["id"]
+    assert grid["responsible_volunteer_id"] == grid_map["wang"]
 
 
 def test_another_committee_never_sees_the_map(browse, committee, grid_map, world, services, login):

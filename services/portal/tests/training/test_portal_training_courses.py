@@ -10,16 +10,6 @@ pytestmark = pytest.mark.integration
 LAST_WEEK = (date.today() - timedelta(days=7)).isoformat()
 
 
-def _volunteer(roster, headers, name: str, phone: str) -> dict:
-    response = roster.post(
-        "/v1/volunteers",
-        json={"name": name, "phone": phone, "joined_on": "2025-01-10", "channel": "self_recommended"},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def _course(roster, headers, **body) -> dict:
     response = roster.post("/v1/courses", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -144,16 +134,16 @@ def test_a_blank_course_name_is_refused_and_nothing_changes(browse, committee, f
     assert unchanged["name"] == "应急救护培训"
 
 
-def test_recording_a_pass_grants_the_qualification(browse, committee, first_aid, services, login):
+def test_recording_a_pass_grants_the_qualification(browse, committee, first_aid, services, login, enrol):
     roster, headers = services["roster"].client, login("tenant_admin")
-    zhang = _volunteer(roster, headers, "张伟", "13800003333")
+    zhang = enrol("张伟")
     admin = browse("staff")
     path = f"/t/{committee.slug}/training/courses/{first_aid['id']}"
     assert "张伟" in admin.get(path).text  # offered in the select
     response = admin.post(
         f"{path}/completions",
         data={
-            "volunteer_id": zhang["id"],
+            "volunteer_id": zhang,
             "completed_on": LAST_WEEK,
             "passed": "true",
             "score": "92",
@@ -161,7 +151,7 @@ def test_recording_a_pass_grants_the_qualification(browse, committee, first_aid,
         },
     )
     assert response.status_code == 303, response.text
-    held = roster.get(f"/v1/volunteers/{zhang['id']}/qualifications", headers=headers).json()
+    held = roster.get(f"/v1/volunteers/{zhang}/qualifications", headers=headers).json()
     assert [grant["name"] for grant in held] == ["应急救护证"]
     page = admin.get(path)
     assert "已登记结业,并授予资质“应急救护证”" in page.text
@@ -172,14 +162,14 @@ def test_recording_a_pass_grants_the_qualification(browse, committee, first_aid,
 
 
 def test_a_completion_dated_in_the_future_is_refused_and_nothing_is_recorded(
-    browse, committee, first_aid, services, login
+    browse, committee, first_aid, services, login, enrol
 ):
     roster, headers = services["roster"].client, login("tenant_admin")
-    zhang = _volunteer(roster, headers, "张伟", "13800003333")
+    zhang = enrol("张伟")
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     response = browse("tenant_admin").post(
         f"/t/{committee.slug}/training/courses/{first_aid['id']}/completions",
-        data={"volunteer_id": zhang["id"], "completed_on": tomorrow, "passed": "true"},
+        data={"volunteer_id": zhang, "completed_on": tomorrow, "passed": "true"},
     )
     assert 400 <= response.status_code < 500
     assert "登记结业" in response.text
@@ -202,18 +192,18 @@ def test_another_committee_never_sees_the_courses(browse, committee, first_aid, 
     assert still["retired_on"] is None
 
 
-def test_completions_still_name_a_volunteer_who_has_left(browse, committee, first_aid, services, login):
+def test_completions_still_name_a_volunteer_who_has_left(
+    browse, committee, first_aid, services, login, enrol
+):
     roster, headers = services["roster"].client, login("tenant_admin")
-    zhang = _volunteer(roster, headers, "张伟", "13800003333")
-    body = {"volunteer_id": zhang["id"], "completed_on": LAST_WEEK, "passed": False}
+    zhang = enrol("张伟")
+    body = {"volunteer_id": zhang, "completed_on": LAST_WEEK, "passed": False}
     assert (
         roster.post(f"/v1/courses/{first_aid['id']}/completions", json=body, headers=headers).status_code
         == 201
     )
     exit_body = {"kind": "voluntary", "reason": "搬家"}
-    assert (
-        roster.post(f"/v1/volunteers/{zhang['id']}/exit", json=exit_body, headers=headers).status_code == 200
-    )
+    assert roster.post(f"/v1/volunteers/{zhang}/exit", json=exit_body, headers=headers).status_code == 200
     page = browse("auditor").get(f"/t/{committee.slug}/training/courses/{first_aid['id']}")
     assert page.status_code == 200
     assert "张伟" in page.text

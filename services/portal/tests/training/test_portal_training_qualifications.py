@@ -7,39 +7,29 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def _volunteer(roster, headers, name: str, phone: str) -> dict:
-    response = roster.post(
-        "/v1/volunteers",
-        json={"name": name, "phone": phone, "joined_on": "2025-01-10", "channel": "self_recommended"},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def _course(roster, headers, **body) -> dict:
     response = roster.post("/v1/courses", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def _pass(roster, headers, course: dict, volunteer: dict, on: date) -> dict:
-    body = {"volunteer_id": volunteer["id"], "completed_on": on.isoformat(), "passed": True}
+def _pass(roster, headers, course: dict, volunteer_id: str, on: date) -> dict:
+    body = {"volunteer_id": volunteer_id, "completed_on": on.isoformat(), "passed": True}
     response = roster.post(f"/v1/courses/{course['id']}/completions", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["qualification"]
 
 
 @pytest.fixture
-def holders(services, login, committee) -> dict:
+def holders(services, login, committee, enrol) -> dict:
     """刘洋's first-aid certificate runs out within days (a one-month grant from nearly a month ago);
     陈静's has nearly two years to go."""
     roster, headers = services["roster"].client, login("tenant_admin")
     today = date.today()
     short = _course(roster, headers, name="应急救护复训", qualification="应急救护证", validity_months=1)
     long = _course(roster, headers, name="应急救护培训", qualification="应急救护证", validity_months=24)
-    liu = _volunteer(roster, headers, "刘洋", "13800004444")
-    chen = _volunteer(roster, headers, "陈静", "13800005555")
+    liu = enrol("刘洋")
+    chen = enrol("陈静")
     return {
         "liu": _pass(roster, headers, short, liu, today - timedelta(days=25)),
         "chen": _pass(roster, headers, long, chen, today - timedelta(days=10)),
@@ -118,11 +108,11 @@ def test_an_auditor_cannot_revoke(browse, committee, holders, services, login):
     assert grant["status"] == "active"
 
 
-def test_another_committee_never_sees_the_qualifications(browse, committee, holders, services, login):
+def test_another_committee_never_sees_the_qualifications(browse, committee, holders, services, login, enrol):
     assert browse("sibling_admin").get(f"/t/{committee.slug}/training/qualifications").status_code == 404
     roster, sibling = services["roster"].client, login("sibling_admin")
     course = _course(roster, sibling, name="乙的救护课", qualification="应急救护证", validity_months=12)
-    theirs = _pass(roster, sibling, course, _volunteer(roster, sibling, "乙某", "13900006666"), date.today())
+    theirs = _pass(roster, sibling, course, enrol("乙某", as_user="sibling_admin"), date.today())
     admin = browse("tenant_admin")
     path = f"/t/{committee.slug}/training/qualifications/{theirs['id']}"
     assert admin.get(path).status_code == 404

@@ -2,11 +2,9 @@
 hours, and giving them a login; read-only for auditors, and nobody else's."""
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import pytest
-
-from linli_shared.clock import SHANGHAI
 
 pytestmark = pytest.mark.integration
 
@@ -59,49 +57,11 @@ def test_the_profile_shows_facts_history_and_hours(browse, world, services, logi
 
 
 def test_the_profile_shows_hours_and_the_month_they_were_served(
-    browse, world, services, login, settle, clock
+    browse, world, services, login, settle, serve_shift
 ):
     volunteer = register(services, login)
     settle()  # scheduling and evaluation hear of the volunteer
-    day = date(2026, 11, 16)
-
-    def at(hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI).astimezone(UTC)
-
-    scheduling, staff = services["scheduling"].client, login("staff")
-    clock.at = at(8)
-    activity = scheduling.post(
-        "/v1/activities",
-        json={
-            "name": "垃圾分类值守",
-            "kind": "service",
-            "content": "指导居民垃圾分类",
-            "recipient": "小区居民",
-            "place": "3号楼垃圾房",
-            "first_starts_at": at(9).isoformat(),
-            "duration_minutes": 120,
-            "capacity": 5,
-        },
-        headers=staff,
-    )
-    assert activity.status_code == 201, activity.text
-    shifts = scheduling.get(
-        "/v1/shifts",
-        params={"from": day.isoformat(), "to": day.isoformat(), "activity_id": activity.json()["id"]},
-        headers=staff,
-    ).json()
-    shift_id = (shifts if isinstance(shifts, list) else shifts["items"])[0]["id"]
-    clock.at = at(11, 30)
-    attended = scheduling.post(
-        f"/v1/shifts/{shift_id}/attendance",
-        json={
-            "volunteer_id": volunteer["id"],
-            "checked_in_at": at(9).isoformat(),
-            "checked_out_at": at(11).isoformat(),
-        },
-        headers=staff,
-    )
-    assert attended.status_code == 200, attended.text
+    serve_shift(volunteer["id"], date(2026, 11, 16))  # 09:00–11:00 (Shanghai), the leader's record
     settle()  # evaluation tallies the record
 
     page = browse("tenant_admin").get(f"/t/{world.committee.slug}/volunteers/{volunteer['id']}")

@@ -34,13 +34,43 @@ def goal_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def project_body(name: str, description: str, owner_volunteer_id: str, goals: str) -> dict[str, Any]:
+def project_form(name: str, description: str, owner_volunteer_id: str, goals: str) -> dict[str, Any]:
+    """The form's fields as typed (a refused form comes back exactly so)."""
     return {
         "name": name,
         "description": description,
-        "owner_volunteer_id": owner_volunteer_id or None,
-        "goals": goal_lines(goals),
+        "owner_volunteer_id": owner_volunteer_id,
+        "goals": goals,
     }
+
+
+def project_body(form: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": form["name"],
+        "description": form["description"],
+        "owner_volunteer_id": form["owner_volunteer_id"] or None,
+        "goals": goal_lines(form["goals"]),
+    }
+
+
+def project_form_page(
+    request: Request,
+    api: Api,
+    project: dict[str, Any] | None,
+    form: dict[str, Any],
+    refused: UpstreamError | None = None,
+) -> Response:
+    """Starting a project (`project` None) or editing one; a refused form again with the service's messages."""
+    return render(
+        request,
+        "projects/form.html",
+        status_code=200 if refused is None else form_refusal(refused),
+        section="projects",
+        project=project,
+        form=form,
+        volunteers=volunteer_options(api),
+        errors=None if refused is None else refused.messages,
+    )
 
 
 @router.get("")
@@ -56,14 +86,7 @@ def projects(
 
 @router.get("/new")
 def new_project(request: Request, user: CommitteeUser, api: ApiDep) -> Response:
-    return render(
-        request,
-        "projects/form.html",
-        section="projects",
-        project=None,
-        form={"name": "", "description": "", "owner_volunteer_id": "", "goals": ""},
-        volunteers=volunteer_options(api),
-    )
+    return project_form_page(request, api, None, project_form("", "", "", ""))
 
 
 @router.post("")
@@ -76,25 +99,11 @@ def create_project(
     owner_volunteer_id: VolunteerId = "",
     goals: Goals = "",
 ) -> Response:
-    form = {
-        "name": name,
-        "description": description,
-        "owner_volunteer_id": owner_volunteer_id,
-        "goals": goals,
-    }
+    form = project_form(name, description, owner_volunteer_id, goals)
     try:
-        made = api.scheduling.post("/v1/projects", project_body(name, description, owner_volunteer_id, goals))
+        made = api.scheduling.post("/v1/projects", project_body(form))
     except UpstreamError as refused:
-        return render(
-            request,
-            "projects/form.html",
-            status_code=form_refusal(refused),
-            section="projects",
-            project=None,
-            form=form,
-            volunteers=volunteer_options(api),
-            errors=refused.messages,
-        )
+        return project_form_page(request, api, None, form, refused)
     flash(request, _("Project started: it is incubating."))
     return see_other(f"/t/{user.slug}/projects/{made['id']}")
 
@@ -135,21 +144,10 @@ def project_page(
 @router.get("/{project_id}/edit")
 def edit_project(request: Request, user: CommitteeUser, api: ApiDep, project_id: uuid.UUID) -> Response:
     found = api.scheduling.get(f"/v1/projects/{project_id}")
-    form = {
-        "name": found["name"],
-        "description": found["description"],
-        "owner_volunteer_id": found["owner_volunteer_id"] or "",
-        "goals": "\n".join(found["goals"]),
-        "version": found["version"],
-    }
-    return render(
-        request,
-        "projects/form.html",
-        section="projects",
-        project=found,
-        form=form,
-        volunteers=volunteer_options(api),
+    form = project_form(
+        found["name"], found["description"], found["owner_volunteer_id"] or "", "\n".join(found["goals"])
     )
+    return project_form_page(request, api, found, {**form, "version": found["version"]})
 
 
 @router.post("/{project_id}/edit")
@@ -164,30 +162,14 @@ def update_project(
     owner_volunteer_id: VolunteerId = "",
     goals: Goals = "",
 ) -> Response:
-    body = {"version": version, **project_body(name, description, owner_volunteer_id, goals)}
+    form = project_form(name, description, owner_volunteer_id, goals)
     try:
-        api.scheduling.patch(f"/v1/projects/{project_id}", body)
+        api.scheduling.patch(f"/v1/projects/{project_id}", {"version": version, **project_body(form)})
     except UpstreamError as refused:
         # another committee's project (or none) is a 404 here too
         found = api.scheduling.get(f"/v1/projects/{project_id}")
-        form = {
-            "name": name,
-            "description": description,
-            "owner_volunteer_id": owner_volunteer_id,
-            "goals": goals,
-            # kept as sent: saving again after someone else's change must be a deliberate reload
-            "version": version,
-        }
-        return render(
-            request,
-            "projects/form.html",
-            status_code=form_refusal(refused),
-            section="projects",
-            project=found,
-            form=form,
-            volunteers=volunteer_options(api),
-            errors=refused.messages,
-        )
+        # the version kept as sent: saving again after someone else's change must be a deliberate reload
+        return project_form_page(request, api, found, {**form, "version": version}, refused)
     flash(request, _("Project saved."))
     return see_other(f"/t/{user.slug}/projects/{project_id}")
 

@@ -142,9 +142,7 @@ def _programme_page(
         period_errors: list[str] = []
     except UpstreamError as refused:
         # a period of the wrong kind (2026-Q4 for a yearly programme): say so, keep the programme shown
-        if refused.status == 404:
-            raise
-        candidates, period_errors = None, refused.messages
+        candidates, period_errors = None, refusal_to_show(refused).messages
         status_code = max(status_code, refused.status)
     return render(
         request,
@@ -226,9 +224,7 @@ def _act(
     try:
         api.evaluation.post(f"/v1/nominations/{nomination_id}{path}", body)
     except UpstreamError as refused:
-        if refused.status == 404:
-            raise
-        errors = refused.messages
+        errors = refusal_to_show(refused).messages
         if refused.status == 403 and refused_because:
             errors = [_(refused_because), *errors]
         return _nomination_page(request, api, nomination_id, status_code=refused.status, errors=errors)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from linli_portal.dependencies import ApiDep, CommitteeUser, portal_router
+from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
 from linli_portal.i18n import gettext as _
 from linli_portal.months import month_label, months_back
 from linli_portal.sessions import flash
@@ -25,6 +25,7 @@ MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 #: a month, or nothing for this month
 MaybeMonth = Annotated[str, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")]
 Month = Annotated[str, Query(pattern=MONTH)]
+FromMonth = Annotated[str, Query(alias="from", pattern=MONTH)]
 Cursor = Annotated[str, Query(max_length=400)]
 BRAND, BRAND_LIGHT = "#b3261e", "#e0a39f"
 
@@ -92,30 +93,23 @@ def monthly_xlsx(request: Request, user: CommitteeUser, api: ApiDep, month: Mont
     return pass_through(api.evaluation.download("/v1/reports/committee-monthly.xlsx", month=month))
 
 
+def _national_export(api: Api, extension: str, from_: str, to: str) -> Response:
+    """The months' records for the national platform, as evaluation writes them (.xlsx or .csv)."""
+    return pass_through(
+        api.evaluation.download(f"/v1/reports/national-export.{extension}", **{"from": from_, "to": to})
+    )
+
+
 @router.get("/national-export.xlsx")
 def national_xlsx(
-    request: Request,
-    user: CommitteeUser,
-    api: ApiDep,
-    from_: Annotated[str, Query(alias="from", pattern=MONTH)],
-    to: Annotated[str, Query(pattern=MONTH)],
+    request: Request, user: CommitteeUser, api: ApiDep, from_: FromMonth, to: Month
 ) -> Response:
-    return pass_through(
-        api.evaluation.download("/v1/reports/national-export.xlsx", **{"from": from_, "to": to})
-    )
+    return _national_export(api, "xlsx", from_, to)
 
 
 @router.get("/national-export.csv")
-def national_csv(
-    request: Request,
-    user: CommitteeUser,
-    api: ApiDep,
-    from_: Annotated[str, Query(alias="from", pattern=MONTH)],
-    to: Annotated[str, Query(pattern=MONTH)],
-) -> Response:
-    return pass_through(
-        api.evaluation.download("/v1/reports/national-export.csv", **{"from": from_, "to": to})
-    )
+def national_csv(request: Request, user: CommitteeUser, api: ApiDep, from_: FromMonth, to: Month) -> Response:
+    return _national_export(api, "csv", from_, to)
 
 
 # scores and stars ---------------------------------------------------------------------------------------

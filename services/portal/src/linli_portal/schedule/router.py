@@ -4,6 +4,7 @@ sign-ups and attendance, and the site's check-in QR code."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -329,13 +330,27 @@ def change_shift(
     shift_id: uuid.UUID,
     path: str,
     body: dict[str, Any] | None,
+    done: str | Callable[[dict[str, Any]], str],
     method: str = "POST",
-) -> tuple[Any, Response | None]:
-    """Send one change; a refusal is the shift's page again with the service's messages."""
+) -> Response:
+    """Send one change, then back to the shift's page with `done` (or what it makes of the service's answer);
+    a refusal is the shift's page again with the service's messages."""
     try:
-        return api.scheduling.send(method, path, json=body), None
+        made = api.scheduling.send(method, path, json=body)
     except UpstreamError as refused:
-        return None, shift_page(request, user, api, now, shift_id, refused.messages, form_refusal(refused))
+        return shift_page(request, user, api, now, shift_id, refused.messages, form_refusal(refused))
+    flash(request, done if isinstance(done, str) else done(made))
+    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+
+
+def _placed(made: dict[str, Any]) -> str:
+    if made["status"] == "confirmed":
+        return _("%(name)s has a place on the shift.", name=made["volunteer_name"])
+    return _(
+        "The shift is full: %(name)s is waitlisted, number %(position)s.",
+        name=made["volunteer_name"],
+        position=made["position"],
+    )
 
 
 @router.post("/shifts/{shift_id}/signups")
@@ -347,23 +362,8 @@ def assign(
     shift_id: uuid.UUID,
     volunteer_id: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    made, refused = change_shift(
-        request, user, api, now, shift_id, f"/v1/shifts/{shift_id}/signups", {"volunteer_id": volunteer_id}
-    )
-    if refused is not None:
-        return refused
-    if made["status"] == "confirmed":
-        flash(request, _("%(name)s has a place on the shift.", name=made["volunteer_name"]))
-    else:
-        flash(
-            request,
-            _(
-                "The shift is full: %(name)s is waitlisted, number %(position)s.",
-                name=made["volunteer_name"],
-                position=made["position"],
-            ),
-        )
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    body = {"volunteer_id": volunteer_id}
+    return change_shift(request, user, api, now, shift_id, f"/v1/shifts/{shift_id}/signups", body, _placed)
 
 
 @router.post("/shifts/{shift_id}/signups/{signup_id}/cancel")
@@ -376,24 +376,16 @@ def cancel_signup(
     signup_id: uuid.UUID,
     reason: Reason = "",
 ) -> Response:
-    _made, refused = change_shift(
-        request, user, api, now, shift_id, f"/v1/signups/{signup_id}/cancel", {"reason": reason}
-    )
-    if refused is not None:
-        return refused
-    flash(request, _("The sign-up is cancelled."))
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    path, body = f"/v1/signups/{signup_id}/cancel", {"reason": reason}
+    return change_shift(request, user, api, now, shift_id, path, body, _("The sign-up is cancelled."))
 
 
 @router.post("/shifts/{shift_id}/signups/{signup_id}/no-show")
 def no_show(
     request: Request, user: CommitteeUser, api: ApiDep, now: Now, shift_id: uuid.UUID, signup_id: uuid.UUID
 ) -> Response:
-    _made, refused = change_shift(request, user, api, now, shift_id, f"/v1/signups/{signup_id}/no-show", None)
-    if refused is not None:
-        return refused
-    flash(request, _("Recorded as a no-show."))
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    path = f"/v1/signups/{signup_id}/no-show"
+    return change_shift(request, user, api, now, shift_id, path, None, _("Recorded as a no-show."))
 
 
 def _instant(text: str) -> str | None:
@@ -424,13 +416,8 @@ def confirm_attendance(
         }
     except ValueError:
         return shift_page(request, user, api, now, shift_id, [_("Give the times as a day and a time.")], 422)
-    _made, refused = change_shift(
-        request, user, api, now, shift_id, f"/v1/shifts/{shift_id}/attendance", body
-    )
-    if refused is not None:
-        return refused
-    flash(request, _("Attendance confirmed."))
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    path = f"/v1/shifts/{shift_id}/attendance"
+    return change_shift(request, user, api, now, shift_id, path, body, _("Attendance confirmed."))
 
 
 @router.post("/shifts/{shift_id}/capacity")
@@ -442,26 +429,18 @@ def change_capacity(
     shift_id: uuid.UUID,
     capacity: Annotated[int, Form(ge=1, le=10_000)],
 ) -> Response:
-    _made, refused = change_shift(
-        request, user, api, now, shift_id, f"/v1/shifts/{shift_id}", {"capacity": capacity}, "PATCH"
-    )
-    if refused is not None:
-        return refused
-    flash(request, _("The number of places is changed."))
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    done = _("The number of places is changed.")
+    body = {"capacity": capacity}
+    return change_shift(request, user, api, now, shift_id, f"/v1/shifts/{shift_id}", body, done, "PATCH")
 
 
 @router.post("/shifts/{shift_id}/cancel")
 def cancel_shift(
     request: Request, user: CommitteeUser, api: ApiDep, now: Now, shift_id: uuid.UUID, reason: Reason = ""
 ) -> Response:
-    _made, refused = change_shift(
-        request, user, api, now, shift_id, f"/v1/shifts/{shift_id}/cancel", {"reason": reason}
-    )
-    if refused is not None:
-        return refused
-    flash(request, _("The shift is cancelled; the volunteers are told."))
-    return see_other(f"/t/{user.slug}/shifts/{shift_id}")
+    path, body = f"/v1/shifts/{shift_id}/cancel", {"reason": reason}
+    done = _("The shift is cancelled; the volunteers are told.")
+    return change_shift(request, user, api, now, shift_id, path, body, done)
 
 
 # the site's QR code -------------------------------------------------------------------------------------

@@ -31,27 +31,21 @@ QualificationName = Annotated[str, Form(max_length=60)]
 ValidityMonths = Annotated[int | None, Form()]
 
 
-def _course_body(
-    name: str, description: str, qualification: str, validity_months: int | None
-) -> dict[str, Any]:
-    """A course as the roster takes it: no qualification named means the course grants none."""
-    return {
-        "name": name,
-        "description": description,
-        "qualification": qualification.strip() or None,
-        "validity_months": validity_months,
-    }
-
-
 def _course_form(
     name: str, description: str, qualification: str, validity_months: int | None
 ) -> dict[str, Any]:
+    """A course's fields as typed (a refused form comes back exactly so)."""
     return {
         "name": name,
         "description": description,
         "qualification": qualification,
         "validity_months": validity_months,
     }
+
+
+def _course_body(form: dict[str, Any]) -> dict[str, Any]:
+    """A course as the roster takes it: no qualification named means the course grants none."""
+    return {**form, "qualification": form["qualification"].strip() or None}
 
 
 # courses --------------------------------------------------------------------------------------------------
@@ -92,10 +86,10 @@ def add_course(
     qualification: QualificationName = "",
     validity_months: ValidityMonths = None,
 ) -> Response:
+    form = _course_form(name, description, qualification, validity_months)
     try:
-        made = api.roster.post("/v1/courses", _course_body(name, description, qualification, validity_months))
+        made = api.roster.post("/v1/courses", _course_body(form))
     except UpstreamError as refused:
-        form = _course_form(name, description, qualification, validity_months)
         return _courses_page(request, api, False, refused.status, refused.messages, form)
     flash(request, _("Course “%(name)s” added.", name=made["name"]))
     return see_other(f"/t/{user.slug}/training/courses/{made['id']}")
@@ -175,13 +169,11 @@ def edit_course(
     qualification: QualificationName = "",
     validity_months: ValidityMonths = None,
 ) -> Response:
+    form = _course_form(name, description, qualification, validity_months)
     try:
-        api.roster.patch(
-            f"/v1/courses/{course_id}", _course_body(name, description, qualification, validity_months)
-        )
+        api.roster.patch(f"/v1/courses/{course_id}", _course_body(form))
     except UpstreamError as refused:
         # the page again with the complaint; a course that is not theirs fails to load there: a 404
-        form = _course_form(name, description, qualification, validity_months)
         return _course_page(
             request,
             user,
@@ -288,7 +280,6 @@ def qualifications(request: Request, user: CommitteeUser, api: ApiDep, now: Now,
 
 def _qualification_page(
     request: Request,
-    user: PortalUser,
     api: Api,
     qualification_id: str,
     status_code: int = 200,
@@ -311,7 +302,7 @@ def _qualification_page(
 
 @router.get("/qualifications/{qualification_id}")
 def qualification(request: Request, user: CommitteeUser, api: ApiDep, qualification_id: str) -> Response:
-    return _qualification_page(request, user, api, qualification_id)
+    return _qualification_page(request, api, qualification_id)
 
 
 @router.post("/qualifications/{qualification_id}/revoke")
@@ -325,8 +316,6 @@ def revoke_qualification(
     try:
         api.roster.post(f"/v1/qualifications/{qualification_id}/revoke", {"reason": reason})
     except UpstreamError as refused:
-        return _qualification_page(
-            request, user, api, qualification_id, refused.status, refused.messages, reason
-        )
+        return _qualification_page(request, api, qualification_id, refused.status, refused.messages, reason)
     flash(request, _("Qualification revoked."))
     return see_other(f"/t/{user.slug}/training/qualifications/{qualification_id}")

@@ -10,13 +10,13 @@ import binascii
 import re
 import uuid
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from linli_portal.dependencies import Api, ApiDep, CommitteeUser, portal_router
+from linli_portal.forms import query_string
 from linli_portal.i18n import gettext as _
 from linli_portal.labels import N_, label
 from linli_portal.qr import invitation_link, qr_svg
@@ -92,7 +92,7 @@ class Filters(BaseModel):
         }
 
     def query(self, **more: str) -> str:
-        return urlencode({k: v for k, v in {**self.model_dump(), **more}.items() if v})
+        return query_string({**self.model_dump(), **more})
 
 
 FiltersDep = Annotated[Filters, Query()]
