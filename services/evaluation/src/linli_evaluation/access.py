@@ -47,6 +47,11 @@ def writable_committee(session: Session, context: TenantContext) -> TenantContex
     return context
 
 
+class VolunteerNotFound(NotFound):
+    slug = "volunteer-not-found"
+    title = "Volunteer not found"
+
+
 class NotAVolunteer(NotFound):
     slug = "volunteer-not-linked"
     title = "Your login is not linked to a volunteer of this committee"

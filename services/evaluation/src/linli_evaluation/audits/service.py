@@ -79,6 +79,7 @@ from linli_evaluation.events.audits import (
 from linli_evaluation.facts.models import RecordFact
 from linli_evaluation.ledger.booking import ZERO, move_hours
 from linli_evaluation.ledger.models import EntryKind
+from linli_evaluation.policies import policy_source
 from linli_shared.clock import local_date
 from linli_shared.cursors import aware_datetime, decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden
@@ -88,8 +89,6 @@ from linli_shared.tenancy import Role, TenantContext
 GRACE_DAYS = 5
 #: the longest period one plan samples
 LONGEST_PERIOD = timedelta(days=366)
-#: the tree's fixed depths: linli.<district>.<town>.<committee>
-SOURCE_BY_DEPTH = {2: PolicySource.DISTRICT, 3: PolicySource.TOWN}
 #: a report without a range covers the twelve months to today; no report covers more than three years
 DEFAULT_REPORT_MONTHS = 12
 LONGEST_REPORT_MONTHS = 36
@@ -141,21 +140,12 @@ class PolicyService:
 
     def effective(self) -> AuditPolicyOut:
         rules, source_path = effective_rules(self.session, self.context.tenant_path)
-        if source_path is None:
-            source, source_id = PolicySource.DEFAULT, None
-        else:
-            labels = source_path.split(".")
-            source_id = uuid.UUID(labels[-1].removeprefix("t"))
-            source = (
-                PolicySource.OWN
-                if source_path == self.context.tenant_path
-                else SOURCE_BY_DEPTH.get(len(labels), PolicySource.DISTRICT)
-            )
+        source, source_id = policy_source(source_path, self.context.tenant_path, PolicySource.DEFAULT)
         return AuditPolicyOut(
             rate=rules.rate,
             min_count=rules.min_count,
             risk_weights=dict(rules.weights),
-            source=source,
+            source=PolicySource(source),
             source_tenant_id=source_id,
         )
 

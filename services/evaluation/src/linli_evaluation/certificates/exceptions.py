@@ -14,11 +14,6 @@ class CheckNotFound(NotFound):
     title = "No certificate has this serial number and verification code"
 
 
-class VolunteerNotFound(NotFound):
-    slug = "volunteer-not-found"
-    title = "Volunteer not found"
-
-
 class NoHoursToCertify(Conflict):
     slug = "no-hours-to-certify"
     title = "The committee recorded no service hours for this volunteer in this period"

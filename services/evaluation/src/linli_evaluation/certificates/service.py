@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from linli_evaluation.access import writable_committee
+from linli_evaluation.access import VolunteerNotFound, writable_committee
 from linli_evaluation.certificates.document import render_certificate
 from linli_evaluation.certificates.exceptions import (
     AlreadyRevoked,
@@ -21,7 +21,6 @@ from linli_evaluation.certificates.exceptions import (
     CheckNotFound,
     CommitteeUnknown,
     NoHoursToCertify,
-    VolunteerNotFound,
 )
 from linli_evaluation.certificates.models import Certificate, CertificateStatus
 from linli_evaluation.certificates.repository import CertificateRepository, presented_certificate

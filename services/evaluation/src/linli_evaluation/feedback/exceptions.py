@@ -6,11 +6,6 @@ class RecordNotFound(NotFound):
     title = "Service record not found"
 
 
-class VolunteerNotFound(NotFound):
-    slug = "volunteer-not-found"
-    title = "Volunteer not found"
-
-
 class RecordVoided(Conflict):
     slug = "service-record-voided"
     title = "The service record is voided; it can no longer be rated"

@@ -15,7 +15,7 @@ from prometheus_client import Counter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from linli_evaluation.access import writable_committee
+from linli_evaluation.access import VolunteerNotFound, writable_committee
 from linli_evaluation.config import EvaluationSettings
 from linli_evaluation.database import directory, messaging
 from linli_evaluation.events.feedback import RATING_RECEIVED, RatingReceivedV1
@@ -28,7 +28,6 @@ from linli_evaluation.feedback.exceptions import (
     PeriodInvalid,
     RecordNotFound,
     RecordVoided,
-    VolunteerNotFound,
 )
 from linli_evaluation.feedback.links import FeedbackClaims, FeedbackSigner, link_expiry
 from linli_evaluation.feedback.models import Rating

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from linli_evaluation.policies import level_of, owner_of
 from linli_evaluation.scores.formulas import COMPONENTS, PRIOR_MEAN, PRIOR_WEIGHT, Score, ScoreRules
 from linli_evaluation.scores.schemas import ComponentOut, InputOut, ScoreOut, ScorePolicyUsed
 
@@ -49,9 +50,6 @@ FORMULAS = {
     "training": "min(100, 持有有效资质记 60 + 窗口内每次培训取证记 20)",
     "audits": "100 × 确认 ÷ (确认 + 调整 + 2 × 驳回)；窗口内无抽查结果记 100",
 }
-
-#: the tree's fixed depths: linli.<district>.<town>.<committee>
-SOURCE_BY_DEPTH = {2: "district", 3: "town", 4: "committee"}
 
 
 def policy_snapshot(rules: ScoreRules) -> dict[str, Any]:
@@ -107,8 +105,8 @@ def explain(scored: Explained) -> ScoreOut:
         policy=ScorePolicyUsed(
             window_months=scored.policy["window_months"],
             target_hours=Decimal(scored.policy["target_hours"]),
-            source=SOURCE_BY_DEPTH[source_path.count(".") + 1] if source_path else "default",
-            source_tenant_id=uuid.UUID(source_path.rsplit(".", 1)[-1][1:]) if source_path else None,
+            source=level_of(source_path) if source_path else "default",
+            source_tenant_id=owner_of(source_path) if source_path else None,
         ),
         components=components,
         summary=f"综合得分 {scored.score} = "

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from linli_evaluation.access import writable_committee
+from linli_evaluation.access import VolunteerNotFound, writable_committee
 from linli_evaluation.database import directory
 from linli_evaluation.facts.models import VolunteerFact
-from linli_evaluation.scores.exceptions import VolunteerNotFound
+from linli_evaluation.policies import policy_source
 from linli_evaluation.scores.explanation import Explained, components_snapshot, explain, policy_snapshot
 from linli_evaluation.scores.formulas import COMPONENTS, Score, ScoreRules, Weights, compute
 from linli_evaluation.scores.models import VolunteerScore
@@ -33,9 +33,6 @@ from linli_shared.clock import local_date
 from linli_shared.cursors import decode_cursor, encode_cursor
 from linli_shared.problems import Forbidden
 from linli_shared.tenancy import TenantContext
-
-#: the tree's fixed depths: linli.<district>.<town>.<committee>
-SOURCE_BY_DEPTH = {2: PolicySource.DISTRICT, 3: PolicySource.TOWN}
 
 
 def score_volunteers(
@@ -106,20 +103,14 @@ class ScoreService:
     def weights(self) -> ScoreWeightsOut:
         """The nearest policy up the caller's path, and whose it is."""
         rules = self.scores.nearest_policy(self.context.tenant_path)
-        source_path = rules.source_tenant_path
-        if source_path is None:
-            source, source_tenant_id = PolicySource.DEFAULT, None
-        else:
-            labels = source_path.split(".")
-            source_tenant_id = uuid.UUID(labels[-1].removeprefix("t"))
-            source = (
-                PolicySource.OWN if source_path == self.context.tenant_path else SOURCE_BY_DEPTH[len(labels)]
-            )
+        source, source_tenant_id = policy_source(
+            rules.source_tenant_path, self.context.tenant_path, PolicySource.DEFAULT
+        )
         return ScoreWeightsOut(
             weights=WeightsOut(**rules.weights.as_dict()),
             window_months=rules.window_months,
             target_hours=rules.target_hours,
-            source=source,
+            source=PolicySource(source),
             source_tenant_id=source_tenant_id,
         )
 
