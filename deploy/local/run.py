@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def secrets_file() -> dict[str, str]:
     a newer version needs is added to an existing file."""
     path = STATE / "secrets.json"
     values: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    fresh = {
+    fresh: dict[str, Callable[[], str]] = {
         "database_password": lambda: secrets.token_urlsafe(16),
         "key_encryption_key": lambda: secrets.token_hex(32),
         "id_number_keys": lambda: "k1:" + secrets.token_hex(32),
@@ -157,17 +158,17 @@ def seed_arguments(service: Service) -> list[str]:
     return ["--tenant-id", claims["tid"], "--tenant-path", claims["tpath"]]
 
 
-def login_claims(email: str) -> dict[str, str]:
-    """A demo login's token claims (its user id, tenant and path), through the identity API."""
+def access_token(email: str) -> str:
+    """A demo login's access token, through the identity API."""
     from linli_identity.seed import DEMO_PASSWORD
 
-    login = json.dumps({"email": email, "password": DEMO_PASSWORD}).encode()
-    request = urllib.request.Request(
-        "http://127.0.0.1:8001/v1/auth/login", data=login, headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        token = json.loads(response.read())["access_token"]
-    payload = token.split(".")[1]
+    answer = call("http://127.0.0.1:8001/v1/auth/login", {"email": email, "password": DEMO_PASSWORD})
+    return str(answer["access_token"])  # type: ignore[index]
+
+
+def login_claims(email: str) -> dict[str, str]:
+    """A demo login's token claims (its user id, tenant and path)."""
+    payload = access_token(email).split(".")[1]
     claims: dict[str, str] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return claims
 
@@ -188,11 +189,7 @@ def demo_volunteer_login() -> str:
     phone number they sign in with; a second run finds the login in place."""
     from linli_identity.seed import DEMO_PASSWORD
 
-    staff = call(
-        "http://127.0.0.1:8001/v1/auth/login",
-        {"email": "staff@ximen.demo.linli.cn", "password": DEMO_PASSWORD},
-    )
-    token = staff["access_token"]  # type: ignore[index]
+    token = access_token("staff@ximen.demo.linli.cn")
     page = call("http://127.0.0.1:8002/v1/volunteers?tier=backbone&limit=1", token=token)
     volunteer = page["items"][0]  # type: ignore[index]
     if volunteer["user_id"] is None:
@@ -284,7 +281,9 @@ def main() -> int:
             commands = service.processes()
             # the Celery worker and beat start after the seed: the seed replays history "as of" past
             # moments, and the live sweeps (closing ended shifts, say) must not run into the middle of it
-            scheduled = {name: commands.pop(name) for name in ("worker", "beat") if name in commands}
+            scheduled: dict[str, list[str]] = {
+                name: commands.pop(name) for name in ("worker", "beat") if name in commands
+            }
             start(service, commands, env)
             api = next(process for name, process in processes if name == f"{service.name} serve")
             wait_ready(f"http://127.0.0.1:{service.port}/readyz", api)

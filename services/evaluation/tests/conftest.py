@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,15 +17,16 @@ from sqlalchemy import select
 from linli_evaluation.config import EvaluationSettings
 from linli_evaluation.database import messaging
 from linli_evaluation.events.consumers import HANDLERS
+from linli_evaluation.feedback.models import Rating
 from linli_evaluation.main import create_app
 from linli_identity.accounts.models import User
 from linli_identity.seed import PLATFORM
-from linli_shared.clock import SHANGHAI, SettableClock
+from linli_shared.clock import SettableClock
 from linli_shared.db import Database, act_as
 from linli_shared.events.consumer import ConsumerRunner
 from linli_shared.provisioning import DatabaseUrls
 from linli_shared.tenancy import Role, TenantContext
-from linli_shared.testing import foreign_event, fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database, service_record_data
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -202,6 +203,30 @@ def me(world, identity_database, register) -> uuid.UUID:
     )
 
 
+@pytest.fixture
+def rate(evaluation_database) -> Callable[..., None]:
+    """`rate(tenant, record_id, volunteer_id, score)`: a resident's rating of a record, as the feedback page
+    stores it (the scores and feedback suites define their own)."""
+
+    def add(tenant, record_id: uuid.UUID, volunteer_id: uuid.UUID, score: int) -> None:
+        context = TenantContext(
+            tenant_id=tenant.id, tenant_path=tenant.path, role=Role.SERVICE, subject="test"
+        )
+        with evaluation_database.transaction(context) as session:
+            session.add(
+                Rating(
+                    tenant_id=tenant.id,
+                    record_id=record_id,
+                    tenant_path=tenant.path,
+                    volunteer_id=volunteer_id,
+                    score=score,
+                    client_hash="0" * 64,
+                )
+            )
+
+    return add
+
+
 Record = Callable[..., uuid.UUID]
 
 
@@ -214,38 +239,7 @@ def record(deliver) -> Record:
         tenant, volunteer_id: uuid.UUID, hours: float = 2.0, on: date = date(2026, 11, 7), **fields
     ) -> uuid.UUID:
         record_id = uuid.uuid4()
-        started = datetime.combine(on, time(9, 0), tzinfo=SHANGHAI)
-        data = {
-            "record_id": str(record_id),
-            "sequence": 1,
-            "volunteer_id": str(volunteer_id),
-            "volunteer_name": "志愿者",
-            "activity_id": str(uuid.uuid4()),
-            "activity_name": "垃圾分类值守",
-            "activity_kind": "grid_duty",
-            "project_id": None,
-            "shift_id": str(uuid.uuid4()),
-            "area_id": None,
-            "place": "3号楼垃圾投放点",
-            "recipient": "小区居民",
-            "content": "指导居民垃圾分类",
-            "service_date": on.isoformat(),
-            "started_at": started.isoformat(),
-            "ended_at": (started + timedelta(minutes=round(hours * 60))).isoformat(),
-            "service_minutes": round(hours * 60),
-            "hours": hours,
-            "rounding": "chongqing",
-            "lead_name": "李组长",
-            "recorded_by": "test",
-            "recorder_name": "甲居民区",
-            "source": "leader",
-            "late_entry": False,
-            "self_reported": False,
-            "auto_closed": False,
-        }
-        data.update(
-            {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in fields.items()}
-        )
+        data = service_record_data(record_id, volunteer_id, hours, on, **fields)
         deliver(
             "linli.scheduling.service_record.recorded.v1",
             "scheduling.service_records",

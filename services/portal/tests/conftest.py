@@ -13,7 +13,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as wall_time
@@ -58,7 +58,7 @@ from linli_shared.events.outbox import Messaging
 from linli_shared.events.processes import consumer_runner, create_topics
 from linli_shared.events.relay import OutboxRelay
 from linli_shared.tenancy import ROOT_LABEL, Role, TenantContext
-from linli_shared.testing import foreign_event, fresh_service_database
+from linli_shared.testing import foreign_event, fresh_service_database, service_record_data
 
 SERVICES = Path(__file__).resolve().parents[2]
 #: how long `settle()` waits for the broker before it fails the test
@@ -104,10 +104,24 @@ class Service:
     publishes: tuple[str, ...]
 
 
+def _in_process(
+    name: str,
+    settings: Any,
+    create_app: Callable[[Database], FastAPI],
+    messaging: Messaging,
+    handlers: dict[str, Handler],
+    consumes: Iterable[str],
+    publishes: Iterable[str],
+) -> Service:
+    """A service as an in-process app on its own database (`create_app(database)` makes the app)."""
+    database = _database(settings.database_url)
+    client = TestClient(create_app(database), raise_server_exceptions=False)
+    return Service(name, settings, database, client, messaging, handlers, tuple(consumes), tuple(publishes))
+
+
 @pytest.fixture(scope="session")
 def services(postgres_admin_url, client, portal_clock, roster_service_client) -> Iterator[dict[str, Service]]:
     """roster, scheduling and evaluation, each on a fresh database, as in-process apps."""
-    made: dict[str, Service] = {}
 
     def urls(name: str):
         return fresh_service_database(postgres_admin_url, f"{name}_portal", SERVICES / name / "alembic.ini")
@@ -124,19 +138,6 @@ def services(postgres_admin_url, client, portal_clock, roster_service_client) ->
         service_client_secret=SecretStr(secret),
         log_json=False,
     )
-    roster_database = _database(roster_settings.database_url)
-    roster_app = create_roster_app(roster_settings, roster_database, jwks_http=client, identity_http=client)
-    made["roster"] = Service(
-        "roster",
-        roster_settings,
-        roster_database,
-        TestClient(roster_app, raise_server_exceptions=False),
-        roster_messaging,
-        ROSTER_HANDLERS,
-        tuple(ROSTER_CONSUMES),
-        tuple(ROSTER_PUBLISHES),
-    )
-
     scheduling_urls = urls("scheduling")
     scheduling_settings = SchedulingSettings(
         database_url=scheduling_urls.app,
@@ -146,21 +147,6 @@ def services(postgres_admin_url, client, portal_clock, roster_service_client) ->
         public_url="https://portal.test",
         log_json=False,
     )
-    scheduling_database = _database(scheduling_settings.database_url)
-    scheduling_app = create_scheduling_app(
-        scheduling_settings, scheduling_database, jwks_http=client, clock=portal_clock
-    )
-    made["scheduling"] = Service(
-        "scheduling",
-        scheduling_settings,
-        scheduling_database,
-        TestClient(scheduling_app, raise_server_exceptions=False),
-        scheduling_messaging,
-        SCHEDULING_HANDLERS,
-        tuple(SCHEDULING_CONSUMES),
-        tuple(SCHEDULING_PUBLISHES),
-    )
-
     evaluation_urls = urls("evaluation")
     evaluation_settings = EvaluationSettings(
         database_url=evaluation_urls.app,
@@ -171,20 +157,41 @@ def services(postgres_admin_url, client, portal_clock, roster_service_client) ->
         public_url="https://portal.test",
         log_json=False,
     )
-    evaluation_database = _database(evaluation_settings.database_url)
-    evaluation_app = create_evaluation_app(
-        evaluation_settings, evaluation_database, jwks_http=client, clock=portal_clock
-    )
-    made["evaluation"] = Service(
-        "evaluation",
-        evaluation_settings,
-        evaluation_database,
-        TestClient(evaluation_app, raise_server_exceptions=False),
-        evaluation_messaging,
-        EVALUATION_HANDLERS,
-        tuple(EVALUATION_CONSUMES),
-        tuple(EVALUATION_PUBLISHES),
-    )
+    made = {
+        "roster": _in_process(
+            "roster",
+            roster_settings,
+            lambda database: create_roster_app(
+                roster_settings, database, jwks_http=client, identity_http=client
+            ),
+            roster_messaging,
+            ROSTER_HANDLERS,
+            ROSTER_CONSUMES,
+            ROSTER_PUBLISHES,
+        ),
+        "scheduling": _in_process(
+            "scheduling",
+            scheduling_settings,
+            lambda database: create_scheduling_app(
+                scheduling_settings, database, jwks_http=client, clock=portal_clock
+            ),
+            scheduling_messaging,
+            SCHEDULING_HANDLERS,
+            SCHEDULING_CONSUMES,
+            SCHEDULING_PUBLISHES,
+        ),
+        "evaluation": _in_process(
+            "evaluation",
+            evaluation_settings,
+            lambda database: create_evaluation_app(
+                evaluation_settings, database, jwks_http=client, clock=portal_clock
+            ),
+            evaluation_messaging,
+            EVALUATION_HANDLERS,
+            EVALUATION_CONSUMES,
+            EVALUATION_PUBLISHES,
+        ),
+    }
     yield made
     for service in made.values():
         service.database.dispose()
@@ -224,12 +231,7 @@ class PortalClient:
 
     def get(self, path: str, **kwargs: Any):
         response = self.http.get(path, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs)
-        found = (
-            CSRF.search(response.text) if "text/html" in response.headers.get("content-type", "") else None
-        )
-        if found:
-            self.token = found.group(1)
-        return response
+        return self._keep_token(response)
 
     def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
         if self.token is None:
@@ -495,36 +497,7 @@ def serve(services) -> Callable[..., str]:
 
     def record(tenant, volunteer_id: str, hours: float, on: date = date(2026, 11, 5), **fields) -> str:
         record_id = str(uuid.uuid4())
-        started = datetime.combine(on, wall_time(9, 0), tzinfo=SHANGHAI)
-        data = {
-            "record_id": record_id,
-            "sequence": 1,
-            "volunteer_id": volunteer_id,
-            "volunteer_name": "志愿者",
-            "activity_id": str(uuid.uuid4()),
-            "activity_name": "垃圾分类值守",
-            "activity_kind": "grid_duty",
-            "project_id": None,
-            "shift_id": str(uuid.uuid4()),
-            "area_id": None,
-            "place": "3号楼垃圾投放点",
-            "recipient": "小区居民",
-            "content": "指导居民垃圾分类",
-            "service_date": on.isoformat(),
-            "started_at": started.isoformat(),
-            "ended_at": (started + timedelta(minutes=round(hours * 60))).isoformat(),
-            "service_minutes": round(hours * 60),
-            "hours": hours,
-            "rounding": "chongqing",
-            "lead_name": "李组长",
-            "recorded_by": "test",
-            "recorder_name": "甲居民区",
-            "source": "leader",
-            "late_entry": False,
-            "self_reported": False,
-            "auto_closed": False,
-            **fields,
-        }
+        data = service_record_data(record_id, volunteer_id, hours, on, **fields)
         event = foreign_event(
             "linli.scheduling.service_record.recorded.v1",
             "/linli/scheduling",

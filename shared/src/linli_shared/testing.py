@@ -12,7 +12,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,6 +23,7 @@ from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from linli_shared.clock import SHANGHAI
 from linli_shared.db import Database
 from linli_shared.events.envelope import CloudEvent, EventSpec
 from linli_shared.events.schemas import load_schema
@@ -227,4 +228,41 @@ def foreign_event(
         "tenantid": str(tenant.id),
         "tenantpath": tenant.path,
         "data": data,
+    }
+
+
+def service_record_data(
+    record_id: Any, volunteer_id: Any, hours: float, on: date, **fields: Any
+) -> dict[str, Any]:
+    """The data of scheduling's `service_record.recorded` event: a leader-confirmed record of `hours` from
+    09:00 (Shanghai) on `on`; `fields` override the payload (UUIDs as their strings)."""
+    started = datetime.combine(on, time(9, 0), tzinfo=SHANGHAI)
+    return {
+        "record_id": str(record_id),
+        "sequence": 1,
+        "volunteer_id": str(volunteer_id),
+        "volunteer_name": "志愿者",
+        "activity_id": str(uuid.uuid4()),
+        "activity_name": "垃圾分类值守",
+        "activity_kind": "grid_duty",
+        "project_id": None,
+        "shift_id": str(uuid.uuid4()),
+        "area_id": None,
+        "place": "3号楼垃圾投放点",
+        "recipient": "小区居民",
+        "content": "指导居民垃圾分类",
+        "service_date": on.isoformat(),
+        "started_at": started.isoformat(),
+        "ended_at": (started + timedelta(minutes=round(hours * 60))).isoformat(),
+        "service_minutes": round(hours * 60),
+        "hours": hours,
+        "rounding": "chongqing",
+        "lead_name": "李组长",
+        "recorded_by": "test",
+        "recorder_name": "甲居民区",
+        "source": "leader",
+        "late_entry": False,
+        "self_reported": False,
+        "auto_closed": False,
+        **{key: str(value) if isinstance(value, uuid.UUID) else value for key, value in fields.items()},
     }

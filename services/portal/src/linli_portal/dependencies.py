@@ -67,11 +67,10 @@ class Api:
 
 
 class PublicApi:
-    """The services as a visitor without a login calls them (a resident's rating, a certificate check)."""
+    """The services as a visitor without a login calls them (a resident's rating)."""
 
     def __init__(self, request: Request) -> None:
         upstreams: Upstreams = request.app.state.upstreams
-        self.identity = Service(upstreams.identity, lambda: None, lambda: False)
         self.evaluation = Service(upstreams.evaluation, lambda: None, lambda: False)
 
 

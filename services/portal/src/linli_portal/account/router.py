@@ -57,32 +57,41 @@ def login(
     upstreams: Upstreams = request.app.state.upstreams
     identifier = email.strip()
     field = "phone" if identifier.isdigit() else "email"
-    refused = render(
-        request,
-        "account/login.html",
-        status_code=400,
-        next=safe_next(next, ""),
-        email=identifier,
-        errors=[_("The email or phone number and password do not match.")],
-    )
+
+    def refused() -> Response:
+        return render(
+            request,
+            "account/login.html",
+            status_code=400,
+            next=safe_next(next, ""),
+            email=identifier,
+            errors=[_("The email or phone number and password do not match.")],
+        )
+
     if not identifier or not password:
-        return refused
+        return refused()
     try:
         answer = identity_as(upstreams, None).post(
             "/v1/auth/login", {field: identifier, "password": password}
         )
     except UpstreamError:
         # identity says the same for an unknown account, a wrong password and a locked one
-        return refused
-    tokens = Tokens(access=answer["access_token"], refresh=answer["refresh_token"])
-    user = who_is(upstreams, tokens)
-    start_session(request, user, tokens)
+        return refused()
+    user = sign_in(request, upstreams, answer)
     return RedirectResponse(safe_next(next, user.home), status_code=303)
 
 
 def identity_as(upstreams: Upstreams, tokens: Tokens | None) -> Service:
     """Identity called with these tokens (or none) before there is a session to keep them in."""
     return Service(upstreams.identity, lambda: tokens, lambda: False)
+
+
+def sign_in(request: Request, upstreams: Upstreams, answer: dict[str, Any]) -> PortalUser:
+    """A fresh session for the person identity just gave tokens to (a login, an accepted invitation)."""
+    tokens = Tokens(access=answer["access_token"], refresh=answer["refresh_token"])
+    user = who_is(upstreams, tokens)
+    start_session(request, user, tokens)
+    return user
 
 
 def who_is(upstreams: Upstreams, tokens: Tokens) -> PortalUser:

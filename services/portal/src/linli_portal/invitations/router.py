@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from linli_portal.account.router import identity_as, who_is
+from linli_portal.account.router import identity_as, sign_in
 from linli_portal.dependencies import portal_router
 from linli_portal.i18n import gettext as _
-from linli_portal.sessions import start_session
 from linli_portal.templating import render, see_other
-from linli_portal.upstreams import Tokens, UpstreamError, Upstreams
+from linli_portal.upstreams import UpstreamError, Upstreams
 
 router = portal_router(tags=["invitations"])
 
@@ -44,7 +43,4 @@ def accept(
         answer = identity_as(upstreams, None).post("/v1/invitations/accept", body)
     except UpstreamError as refused:
         return again(_("This invitation cannot be accepted."), *refused.messages)
-    tokens = Tokens(access=answer["access_token"], refresh=answer["refresh_token"])
-    user = who_is(upstreams, tokens)
-    start_session(request, user, tokens)
-    return see_other(user.home)
+    return see_other(sign_in(request, upstreams, answer).home)

@@ -25,26 +25,22 @@ router = portal_router(tags=["volunteer"])
 OPEN_SHIFT_DAYS = 30
 
 
-def lifetime(hours: dict[str, Any]) -> dict[str, Any] | None:
-    """The lifetime tally among a volunteer's tallies (period `all`, scope volunteer)."""
-    return next((t for t in hours["tallies"] if t["period"] == "all" and t["scope"] == "volunteer"), None)
+def volunteer_tally(hours: dict[str, Any], period: str) -> dict[str, Any] | None:
+    """A volunteer's own tally for one period (`all` for their lifetime, `m2026-11` for a month)."""
+    return next((t for t in hours["tallies"] if t["period"] == period and t["scope"] == "volunteer"), None)
 
 
 @router.get("/me/")
 def my_home(request: Request, user: VolunteerUser, api: ApiDep, now: Now) -> Response:
     signups = api.scheduling.get("/v1/me/signups")
     hours = api.evaluation.get("/v1/me/hours")
-    month = f"m{local_date(now):%Y-%m}"
-    this_month = next(
-        (t for t in hours["tallies"] if t["period"] == month and t["scope"] == "volunteer"), None
-    )
     return render(
         request,
         "volunteer/home.html",
         upcoming=[s for s in signups["upcoming"] if s["status"] in ("confirmed", "waitlisted")],
         hours=hours,
-        lifetime=lifetime(hours),
-        this_month=this_month,
+        lifetime=volunteer_tally(hours, "all"),
+        this_month=volunteer_tally(hours, f"m{local_date(now):%Y-%m}"),
     )
 
 
